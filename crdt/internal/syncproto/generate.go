@@ -1,0 +1,207 @@
+package syncproto
+
+import (
+	"slices"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// Generate returns the next message to send to the peer s describes, or
+// false when there is nothing to say: the peer is up to date, or a message
+// is in flight and our heads have not moved since.
+func Generate(g Graph, s *State) (*Message, bool) {
+	ourHeads := g.Heads()
+	var ourNeed []format.ChangeHash
+	if s.Received {
+		ourNeed = g.MissingDeps(s.TheirHeads)
+	}
+
+	// Offer a bloom filter only once everything we need is something the
+	// peer has told us it has; until then we ask for those first.
+	var ourHave []Have
+	theirHeads := hashSet(s.TheirHeads)
+	if len(appendMembers(nil, ourNeed, theirHeads, false)) == 0 {
+		ourHave = []Have{makeHave(g, s.SharedHeads)}
+	}
+
+	// The peer's filter is relative to heads we do not have: it synced
+	// with a version of us that has since lost data. Ask it to start over.
+	if s.Received && len(s.TheirHave) > 0 && !allKnown(g, s.TheirHave[0].LastSync) {
+		return resetMessage(ourHeads), true
+	}
+
+	msg := &Message{Type: TypeV1}
+	if s.PeerFlagsSeen {
+		msg.Type = TypeV2
+	}
+	var sent []format.ChangeHash
+	if s.Received && !s.PeerReadOnly {
+		if s.sendWholeDocument() {
+			sent = putWholeDocument(g, msg)
+		} else {
+			sent = hashesToSend(g, s.TheirHave, s.TheirNeed)
+			sent = slices.DeleteFunc(sent, func(h format.ChangeHash) bool {
+				_, done := s.SentHashes[h]
+				return done
+			})
+			if s.PeerFlagsSeen && len(sent) > g.ChangeCount()/3 {
+				sent = putWholeDocument(g, msg)
+			} else {
+				putChanges(g, msg, sent)
+			}
+		}
+	}
+
+	headsUnchanged := slices.Equal(s.LastSentHeads, ourHeads)
+	headsEqual := s.Received && slices.Equal(s.TheirHeads, ourHeads)
+	if headsUnchanged && s.HaveResponded {
+		if headsEqual && len(sent) == 0 {
+			return nil, false
+		}
+		if s.InFlight {
+			return nil, false
+		}
+	}
+
+	// The flags section goes on the first message of a connection only:
+	// the peer keeps what it learnt for the rest of the connection.
+	if !s.HaveResponded {
+		msg.Flags = flagsSection(FlagSupportsSyncReset)
+	}
+	s.HaveResponded = true
+	s.LastSentHeads = ourHeads
+	if s.SentHashes == nil {
+		s.SentHashes = make(map[format.ChangeHash]struct{}, len(sent))
+	}
+	for _, h := range sent {
+		s.SentHashes[h] = struct{}{}
+	}
+	msg.Heads = ourHeads
+	msg.Need = ourNeed
+	msg.Have = ourHave
+	s.InFlight = true
+	return msg, true
+}
+
+// resetMessage asks the peer to forget our last sync: an empty have.
+func resetMessage(ourHeads []format.ChangeHash) *Message {
+	return &Message{
+		Type:  TypeV1,
+		Heads: ourHeads,
+		Have:  []Have{{}},
+		Flags: flagsSection(FlagSupportsSyncReset),
+	}
+}
+
+func makeHave(g Graph, lastSync []format.ChangeHash) Have {
+	return Have{
+		LastSync: slices.Clone(lastSync),
+		Bloom:    NewBloom(g.HashesSince(lastSync)),
+	}
+}
+
+// putWholeDocument makes msg a TypeV2 message carrying every change, as a
+// saved document when the graph can save one, and returns the hashes sent.
+func putWholeDocument(g Graph, msg *Message) []format.ChangeHash {
+	msg.Type = TypeV2
+	all := g.HashesSince(nil)
+	var data []byte
+	if saver, ok := g.(DocumentSaver); ok {
+		data = saver.SaveDocument()
+	} else {
+		data = concatChanges(g, all)
+	}
+	if len(data) > 0 {
+		msg.Changes = [][]byte{data}
+	}
+	return all
+}
+
+// putChanges adds the chunks of hashes to msg: one chunk each in TypeV1,
+// concatenated into one in TypeV2.
+func putChanges(g Graph, msg *Message, hashes []format.ChangeHash) {
+	if len(hashes) == 0 {
+		return
+	}
+	if msg.Type == TypeV2 {
+		msg.Changes = [][]byte{concatChanges(g, hashes)}
+		return
+	}
+	msg.Changes = make([][]byte, 0, len(hashes))
+	for _, h := range hashes {
+		msg.Changes = append(msg.Changes, g.RawChange(h))
+	}
+}
+
+func concatChanges(g Graph, hashes []format.ChangeHash) []byte {
+	raws := make([][]byte, len(hashes))
+	n := 0
+	for i, h := range hashes {
+		raws[i] = g.RawChange(h)
+		n += len(raws[i])
+	}
+	out := make([]byte, 0, n)
+	for _, r := range raws {
+		out = append(out, r...)
+	}
+	return out
+}
+
+// hashesToSend picks the changes the peer lacks: every change since the
+// peer's last sync that none of its bloom filters contains, every change
+// depending on one of those (the filter may have hidden a change the peer
+// lacks behind a false positive, but never one it has), and whatever it
+// asked for by name.
+func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.ChangeHash {
+	asked := appendKnown(nil, g, need)
+	if len(have) == 0 {
+		return asked
+	}
+	var lastSync []format.ChangeHash
+	for i := range have {
+		lastSync = append(lastSync, have[i].LastSync...)
+	}
+	since := g.HashesSince(sortedUnique(lastSync))
+
+	toSend := make(map[format.ChangeHash]struct{})
+	dependents := make(map[format.ChangeHash][]format.ChangeHash)
+	for _, h := range since {
+		for _, d := range g.Deps(h) {
+			dependents[d] = append(dependents[d], h)
+		}
+		if !anyContains(have, h) {
+			toSend[h] = struct{}{}
+		}
+	}
+	stack := make([]format.ChangeHash, 0, len(toSend))
+	for h := range toSend {
+		stack = append(stack, h)
+	}
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, d := range dependents[h] {
+			if _, ok := toSend[d]; !ok {
+				toSend[d] = struct{}{}
+				stack = append(stack, d)
+			}
+		}
+	}
+
+	out := make([]format.ChangeHash, 0, len(toSend)+len(asked))
+	out = appendMembers(out, asked, toSend, false)
+	return appendMembers(out, since, toSend, true)
+}
+
+func anyContains(have []Have, h format.ChangeHash) bool {
+	for i := range have {
+		if have[i].Bloom.Contains(h) {
+			return true
+		}
+	}
+	return false
+}
+
+func allKnown(g Graph, hs []format.ChangeHash) bool {
+	return len(appendKnown(nil, g, hs)) == len(hs)
+}
