@@ -1,0 +1,283 @@
+package format
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+)
+
+// A change chunk's contents: dependencies (count, then 32-byte hashes),
+// author (length-prefixed), seq, start op, time (signed), message
+// (length-prefixed), other actors (count, then length-prefixed), the op
+// column table and data, and any extra bytes to the end.
+
+// EncodeChange writes c as a change chunk, sets c.Hash and c.Raw and
+// returns the chunk. It writes exactly what c holds: Deps, the actor table
+// and each op's Pred in the given order, so that a decoded change
+// re-encodes to the same bytes. Callers building new changes must sort Deps
+// by hash, list other actors sorted after the author, and sort Pred by
+// (counter, actor ID), as Automerge does.
+func EncodeChange(c *Change) ([]byte, error) {
+	if len(c.Actors) == 0 {
+		return nil, fmt.Errorf("encode change: no author: %w", ErrInvalidChange)
+	}
+	if c.StartOp == 0 {
+		return nil, fmt.Errorf("encode change: start op is 0: %w", ErrInvalidChange)
+	}
+	if err := checkOpActors(c.Ops, len(c.Actors), changeOps); err != nil {
+		return nil, fmt.Errorf("encode change: %w", err)
+	}
+	cols, err := encodeOps(c.Ops, changeOps)
+	if err != nil {
+		return nil, fmt.Errorf("encode change: %w", err)
+	}
+	cols = packColumns(cols, false)
+
+	body := make([]byte, 0, 128+32*len(c.Deps)+len(c.Message)+len(c.Extra)+columnsLen(cols))
+	body = AppendUleb(body, uint64(len(c.Deps)))
+	for _, d := range c.Deps {
+		body = append(body, d[:]...)
+	}
+	body = appendBytes(body, c.Actors[0])
+	body = AppendUleb(body, c.Seq)
+	body = AppendUleb(body, c.StartOp)
+	body = AppendSleb(body, c.Time)
+	body = appendBytes(body, []byte(c.Message))
+	body = AppendUleb(body, uint64(len(c.Actors)-1))
+	for _, a := range c.Actors[1:] {
+		body = appendBytes(body, a)
+	}
+	body = appendColumnTable(body, cols)
+	body = appendColumnData(body, cols)
+	body = append(body, c.Extra...)
+
+	c.Hash = chunkHash(ChunkChange, body)
+	var sum [4]byte
+	copy(sum[:], c.Hash[:4])
+	c.Raw = appendChunk(make([]byte, 0, len(body)+16), ChunkChange, sum, body)
+	return c.Raw, nil
+}
+
+func appendBytes(dst, b []byte) []byte {
+	dst = AppendUleb(dst, uint64(len(b)))
+	return append(dst, b...)
+}
+
+func columnsLen(cols []column) int {
+	n := 0
+	for _, c := range cols {
+		n += len(c.data) + 10
+	}
+	return n
+}
+
+// checkOpActors checks every actor index in ops against an actor table of
+// n entries, and that counters are positive where the format needs them.
+func checkOpActors(ops []Op, n int, layout opLayout) error {
+	bad := func(i int, what string, id OpID) error {
+		return fmt.Errorf("op %d: %s %d@%d: %w", i, what, id.Counter, id.Actor, ErrInvalidChange)
+	}
+	for i := range ops {
+		op := &ops[i]
+		if !op.Obj.IsZero() && int(op.Obj.Actor) >= n {
+			return bad(i, "obj", op.Obj)
+		}
+		if !op.Key.IsProp && !op.Key.Elem.IsZero() && int(op.Key.Elem.Actor) >= n {
+			return bad(i, "key", op.Key.Elem)
+		}
+		list := op.Pred
+		if layout == documentOps {
+			if op.ID.IsZero() || int(op.ID.Actor) >= n {
+				return bad(i, "id", op.ID)
+			}
+			list = op.Succ
+		}
+		for _, id := range list {
+			if id.IsZero() || int(id.Actor) >= n {
+				return bad(i, "pred/succ", id)
+			}
+		}
+	}
+	return nil
+}
+
+// DecodeChange decodes one change chunk, plain or compressed, with nothing
+// after it. Hash is computed over the uncompressed chunk, which Raw holds.
+func DecodeChange(b []byte) (*Change, error) {
+	c, err := decodeChange(b, true)
+	if err != nil {
+		return nil, fmt.Errorf("decode change: %w", err)
+	}
+	return c, nil
+}
+
+// DecodeChangeHeader is DecodeChange without the ops: it fills everything
+// but Ops (hash, actors, seq, start op, time, message, deps, extra, Raw)
+// and does not read the op columns, which makes it cheap for the sync
+// protocol and for storage indexing.
+func DecodeChangeHeader(b []byte) (*Change, error) {
+	c, err := decodeChange(b, false)
+	if err != nil {
+		return nil, fmt.Errorf("decode change header: %w", err)
+	}
+	return c, nil
+}
+
+func decodeChange(b []byte, withOps bool) (*Change, error) {
+	ch, rest, err := ReadChunk(b)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) != 0 {
+		return nil, fmt.Errorf("%d bytes after the chunk: %w", len(rest), ErrTrailingData)
+	}
+	return changeFromChunk(ch, withOps)
+}
+
+// ChangeFromChunk decodes a change or compressed change chunk returned by
+// ReadChunk or SplitChunks.
+func ChangeFromChunk(ch Chunk) (*Change, error) {
+	c, err := changeFromChunk(ch, true)
+	if err != nil {
+		return nil, fmt.Errorf("decode change: %w", err)
+	}
+	return c, nil
+}
+
+func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
+	raw := ch.Bytes
+	data := ch.Data
+	switch ch.Type {
+	case ChunkChange:
+	case ChunkCompressed:
+		budget := maxInflated
+		inflated, err := inflate(ch.Data, &budget)
+		if err != nil {
+			return nil, err
+		}
+		raw = appendChunk(make([]byte, 0, len(inflated)+16), ChunkChange, ch.Checksum, inflated)
+		data = raw[len(raw)-len(inflated):]
+		h := chunkHash(ChunkChange, data)
+		if !bytes.Equal(h[:4], ch.Checksum[:]) {
+			return nil, fmt.Errorf("compressed change: %w", ErrBadChecksum)
+		}
+	default:
+		return nil, fmt.Errorf("%s chunk: %w", ch.Type, ErrWrongChunkType)
+	}
+	c, err := parseChangeBody(data, withOps)
+	if err != nil {
+		return nil, err
+	}
+	c.Hash = chunkHash(ChunkChange, data)
+	c.Raw = raw
+	return c, nil
+}
+
+func parseChangeBody(data []byte, withOps bool) (*Change, error) {
+	r := reader{b: data}
+	c := &Change{}
+	n, err := r.count(32)
+	if err != nil {
+		return nil, fmt.Errorf("deps: %w", err)
+	}
+	if n > 0 {
+		c.Deps = make([]ChangeHash, n)
+		for i := range c.Deps {
+			h, _ := r.take(32) // count checked the length
+			copy(c.Deps[i][:], h)
+		}
+	}
+	author, err := readActor(&r)
+	if err != nil {
+		return nil, fmt.Errorf("author: %w", err)
+	}
+	if c.Seq, err = r.uleb(); err != nil {
+		return nil, fmt.Errorf("seq: %w", err)
+	}
+	if c.StartOp, err = r.uleb(); err != nil {
+		return nil, fmt.Errorf("start op: %w", err)
+	}
+	if c.StartOp == 0 {
+		return nil, fmt.Errorf("start op is 0: %w", ErrCorrupt)
+	}
+	if c.Time, err = r.sleb(); err != nil {
+		return nil, fmt.Errorf("time: %w", err)
+	}
+	msgLen, err := r.uleb()
+	if err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	msg, err := r.take(msgLen)
+	if err != nil {
+		return nil, fmt.Errorf("message: %w", err)
+	}
+	if !utf8.Valid(msg) {
+		return nil, fmt.Errorf("message is not UTF-8: %w", ErrCorrupt)
+	}
+	c.Message = string(msg)
+	n, err = r.count(1)
+	if err != nil {
+		return nil, fmt.Errorf("other actors: %w", err)
+	}
+	c.Actors = make([][]byte, 1, n+1)
+	c.Actors[0] = author
+	for i := 0; i < n; i++ {
+		a, err := readActor(&r)
+		if err != nil {
+			return nil, fmt.Errorf("actor %d: %w", i+1, err)
+		}
+		c.Actors = append(c.Actors, a)
+	}
+	hs, err := readColumnHeaders(&r)
+	if err != nil {
+		return nil, fmt.Errorf("op columns: %w", err)
+	}
+	budget := 0
+	cs, err := readColumnData(&r, hs, false, &budget)
+	if err != nil {
+		return nil, fmt.Errorf("op columns: %w", err)
+	}
+	if !r.done() {
+		c.Extra = append([]byte{}, r.b[r.off:]...)
+	}
+	if withOps {
+		if c.Ops, err = decodeOps(cs, changeOps, len(c.Actors), rowLimit(len(data))); err != nil {
+			return nil, err
+		}
+		if len(c.Ops) == 0 {
+			c.Ops = nil
+		}
+	}
+	return c, nil
+}
+
+// readActor reads a length-prefixed actor ID, copying it out of the input.
+func readActor(r *reader) ([]byte, error) {
+	n, err := r.uleb()
+	if err != nil {
+		return nil, err
+	}
+	b, err := r.take(n)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{}, b...), nil
+}
+
+// CompressChange returns the deflate-compressed chunk (type 2) for an
+// uncompressed change chunk, as Automerge writes for changes over
+// DeflateMinSize bytes; smaller changes are returned unchanged. The
+// compressed chunk carries the uncompressed change's checksum.
+func CompressChange(raw []byte) ([]byte, error) {
+	ch, rest, err := ReadChunk(raw)
+	if err != nil {
+		return nil, fmt.Errorf("compress change: %w", err)
+	}
+	if ch.Type != ChunkChange || len(rest) != 0 {
+		return nil, fmt.Errorf("compress change: not a single change chunk: %w", ErrWrongChunkType)
+	}
+	if len(raw) <= DeflateMinSize {
+		return raw, nil
+	}
+	return appendChunk(nil, ChunkCompressed, ch.Checksum, deflate(ch.Data)), nil
+}

@@ -1,0 +1,210 @@
+package format
+
+import (
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+)
+
+// Column types: the low three bits of a column specification.
+const (
+	colGroup         = 0
+	colActor         = 1
+	colInteger       = 2
+	colDeltaInteger  = 3
+	colBoolean       = 4
+	colString        = 5
+	colValueMetadata = 6
+	colValue         = 7
+)
+
+// deflateBit marks a deflate-compressed column. It is not part of the
+// column's identity or of the order columns are written in.
+const deflateBit = 8
+
+// DeflateMinSize is the column length from which Automerge compresses
+// document columns, and above which it compresses change chunks when asked.
+const DeflateMinSize = 256
+
+// maxInflated caps the total bytes this package inflates for one chunk.
+// Real documents (hundreds of thousands of ops) inflate to a few MiB.
+const maxInflated = 256 << 20
+
+func spec(id, typ uint32) uint32 { return id<<4 | typ }
+
+// Column specifications used in change and document chunks.
+var (
+	specObjActor    = spec(0, colActor)
+	specObjCtr      = spec(0, colInteger)
+	specKeyActor    = spec(1, colActor)
+	specKeyCtr      = spec(1, colDeltaInteger)
+	specKeyStr      = spec(1, colString)
+	specIDActor     = spec(2, colActor)
+	specIDCtr       = spec(2, colDeltaInteger)
+	specInsert      = spec(3, colBoolean)
+	specAction      = spec(4, colInteger)
+	specValMeta     = spec(5, colValueMetadata)
+	specValRaw      = spec(5, colValue)
+	specPredGroup   = spec(7, colGroup)
+	specPredActor   = spec(7, colActor)
+	specPredCtr     = spec(7, colDeltaInteger)
+	specSuccGroup   = spec(8, colGroup)
+	specSuccActor   = spec(8, colActor)
+	specSuccCtr     = spec(8, colDeltaInteger)
+	specExpand      = spec(9, colBoolean)
+	specMarkName    = spec(10, colString)
+	specChActor     = spec(0, colActor)
+	specChSeq       = spec(0, colDeltaInteger)
+	specChMaxOp     = spec(1, colDeltaInteger)
+	specChTime      = spec(2, colDeltaInteger)
+	specChMessage   = spec(3, colString)
+	specChDepGroup  = spec(4, colGroup)
+	specChDeps      = spec(4, colDeltaInteger)
+	specChExtraMeta = spec(5, colValueMetadata)
+	specChExtraRaw  = spec(5, colValue)
+)
+
+// column is one column: its specification (deflate bit cleared once
+// inflated) and its bytes.
+type column struct {
+	spec uint32
+	data []byte
+}
+
+// columnSet is a parsed column table, sorted by specification.
+type columnSet []column
+
+// get returns the data of the column with the given specification, or nil
+// when the column is absent (Automerge omits empty columns).
+func (cs columnSet) get(s uint32) []byte {
+	for _, c := range cs {
+		if c.spec&^deflateBit == s {
+			return c.data
+		}
+	}
+	return nil
+}
+
+// columnHeader is a column's specification and length as read from a
+// column table, before its data is located.
+type columnHeader struct {
+	spec   uint32
+	length uint64
+}
+
+// readColumnHeaders reads a column table: a count, then (spec, length)
+// pairs. Specifications must be strictly increasing, ignoring the deflate bit.
+func readColumnHeaders(r *reader) ([]columnHeader, error) {
+	n, err := r.count(2)
+	if err != nil {
+		return nil, fmt.Errorf("column count: %w", err)
+	}
+	hs := make([]columnHeader, n)
+	var total uint64
+	for i := range hs {
+		s, err := r.uleb()
+		if err != nil {
+			return nil, fmt.Errorf("column %d spec: %w", i, err)
+		}
+		if s > 0xffffffff {
+			return nil, fmt.Errorf("column %d spec %d: %w", i, s, ErrOverflow)
+		}
+		l, err := r.uleb()
+		if err != nil {
+			return nil, fmt.Errorf("column %d length: %w", i, err)
+		}
+		if i > 0 && uint32(s)&^deflateBit <= hs[i-1].spec&^deflateBit {
+			return nil, fmt.Errorf("column %d spec %#x not after %#x: %w", i, s, hs[i-1].spec, ErrCorrupt)
+		}
+		total += l
+		if l > uint64(len(r.b)) || total > uint64(len(r.b)) {
+			return nil, fmt.Errorf("column %d length %d exceeds input: %w", i, l, ErrTruncated)
+		}
+		hs[i] = columnHeader{uint32(s), l}
+	}
+	return hs, nil
+}
+
+// readColumnData slices the column data that follows the headers, inflating
+// deflated columns if allowDeflate (documents); changes may not contain
+// deflated columns. budget tracks inflated bytes across a chunk.
+func readColumnData(r *reader, hs []columnHeader, allowDeflate bool, budget *int) (columnSet, error) {
+	cs := make(columnSet, len(hs))
+	for i, h := range hs {
+		b, err := r.take(h.length)
+		if err != nil {
+			return nil, fmt.Errorf("column %#x data: %w", h.spec, err)
+		}
+		if h.spec&deflateBit != 0 {
+			if !allowDeflate {
+				return nil, fmt.Errorf("column %#x is deflated in a change: %w", h.spec, ErrCorrupt)
+			}
+			if b, err = inflate(b, budget); err != nil {
+				return nil, fmt.Errorf("column %#x: %w", h.spec, err)
+			}
+		}
+		cs[i] = column{spec: h.spec &^ deflateBit, data: b}
+	}
+	return cs, nil
+}
+
+// inflate decompresses raw deflate data, charging the output to budget.
+func inflate(b []byte, budget *int) ([]byte, error) {
+	fr := flate.NewReader(bytes.NewReader(b))
+	defer fr.Close()
+	var out bytes.Buffer
+	n, err := io.Copy(&out, io.LimitReader(fr, int64(*budget)+1))
+	if err != nil {
+		return nil, fmt.Errorf("inflate: %w: %w", ErrCorrupt, err)
+	}
+	if n > int64(*budget) {
+		return nil, fmt.Errorf("inflated data over %d bytes: %w", maxInflated, ErrTooLarge)
+	}
+	*budget -= int(n)
+	return out.Bytes(), nil
+}
+
+// deflate compresses b as raw deflate.
+func deflate(b []byte) []byte {
+	var out bytes.Buffer
+	w, _ := flate.NewWriter(&out, flate.DefaultCompression) // level is valid, so no error
+	_, _ = w.Write(b)                                       // writes to a bytes.Buffer do not fail
+	_ = w.Close()
+	return out.Bytes()
+}
+
+// packColumns drops empty columns and, if compress, deflates columns of
+// DeflateMinSize bytes or more, flagging them. cols must be sorted by
+// specification.
+func packColumns(cols []column, compress bool) []column {
+	kept := make([]column, 0, len(cols))
+	for _, c := range cols {
+		if len(c.data) == 0 {
+			continue
+		}
+		if compress && len(c.data) >= DeflateMinSize {
+			c = column{spec: c.spec | deflateBit, data: deflate(c.data)}
+		}
+		kept = append(kept, c)
+	}
+	return kept
+}
+
+// appendColumnTable writes the count and (spec, length) pairs of cols.
+func appendColumnTable(dst []byte, cols []column) []byte {
+	dst = AppendUleb(dst, uint64(len(cols)))
+	for _, c := range cols {
+		dst = AppendUleb(dst, uint64(c.spec))
+		dst = AppendUleb(dst, uint64(len(c.data)))
+	}
+	return dst
+}
+
+// appendColumnData writes the bytes of cols, in order.
+func appendColumnData(dst []byte, cols []column) []byte {
+	for _, c := range cols {
+		dst = append(dst, c.data...)
+	}
+	return dst
+}

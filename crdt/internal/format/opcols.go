@@ -1,0 +1,363 @@
+package format
+
+import (
+	"fmt"
+)
+
+// The op columns are shared by change chunks (with pred) and document
+// chunks (with id and succ). opLayout says which of the two.
+type opLayout uint8
+
+const (
+	changeOps opLayout = iota
+	documentOps
+)
+
+// encodeOps writes ops as columns sorted by specification. Empty columns
+// are included here and dropped by packColumns.
+func encodeOps(ops []Op, layout opLayout) ([]column, error) {
+	var (
+		objActor, keyActor, idActor, listActor = newUintEncoder(), newUintEncoder(), newUintEncoder(), newUintEncoder()
+		objCtr, action, listCount              = newUintEncoder(), newUintEncoder(), newUintEncoder()
+		keyCtr, idCtr, listCtr                 = newDeltaEncoder(), newDeltaEncoder(), newDeltaEncoder()
+		keyStr, markName                       = newStrEncoder(), newStrEncoder()
+		insert                                 = &boolEncoder{}
+		expand                                 = &boolEncoder{maybe: true}
+		vals                                   = newValueEncoder()
+	)
+	for i := range ops {
+		op := &ops[i]
+		if op.Obj.IsZero() {
+			objActor.appendNull()
+			objCtr.appendNull()
+		} else {
+			objActor.appendValue(uint64(op.Obj.Actor))
+			objCtr.appendValue(op.Obj.Counter)
+		}
+		switch {
+		case op.Key.IsProp:
+			keyActor.appendNull()
+			keyCtr.appendNull()
+			keyStr.appendValue(op.Key.Prop)
+		case op.Key.Elem.IsZero():
+			keyActor.appendNull()
+			keyCtr.appendValue(0)
+			keyStr.appendNull()
+		default:
+			keyActor.appendValue(uint64(op.Key.Elem.Actor))
+			keyCtr.appendValue(int64(op.Key.Elem.Counter))
+			keyStr.appendNull()
+		}
+		list := op.Pred
+		if layout == documentOps {
+			idActor.appendValue(uint64(op.ID.Actor))
+			idCtr.appendValue(int64(op.ID.Counter))
+			list = op.Succ
+		}
+		insert.append(op.Insert)
+		action.appendValue(uint64(op.Action))
+		if err := vals.append(&op.Value); err != nil {
+			return nil, fmt.Errorf("op %d: %w", i, err)
+		}
+		listCount.appendValue(uint64(len(list)))
+		for _, id := range list {
+			listActor.appendValue(uint64(id.Actor))
+			listCtr.appendValue(int64(id.Counter))
+		}
+		expand.append(op.Expand)
+		if op.MarkName == "" {
+			markName.appendNull()
+		} else {
+			markName.appendValue(op.MarkName)
+		}
+	}
+	cols := []column{
+		{specObjActor, objActor.finish()},
+		{specObjCtr, objCtr.finish()},
+		{specKeyActor, keyActor.finish()},
+		{specKeyCtr, keyCtr.finish()},
+		{specKeyStr, keyStr.finish()},
+	}
+	if layout == documentOps {
+		cols = append(cols, column{specIDActor, idActor.finish()}, column{specIDCtr, idCtr.finish()})
+	}
+	cols = append(cols,
+		column{specInsert, insert.finish()},
+		column{specAction, action.finish()},
+		column{specValMeta, vals.meta.finish()},
+		column{specValRaw, vals.raw},
+	)
+	listSpecs := [3]uint32{specPredGroup, specPredActor, specPredCtr}
+	if layout == documentOps {
+		listSpecs = [3]uint32{specSuccGroup, specSuccActor, specSuccCtr}
+	}
+	cols = append(cols,
+		column{listSpecs[0], listCount.finish()},
+		column{listSpecs[1], listActor.finish()},
+		column{listSpecs[2], listCtr.finish()},
+		column{specExpand, expand.finish()},
+		column{specMarkName, markName.finish()},
+	)
+	return cols, nil
+}
+
+// countRows returns the number of entries in an RLE column without
+// decoding its values' meaning, failing if it exceeds limit.
+func countRows(b []byte, limit int) (int, error) {
+	r := reader{b: b}
+	total := uint64(0)
+	for !r.done() {
+		n, err := r.sleb()
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case n > 0:
+			total += uint64(n)
+			if _, err := r.uleb(); err != nil {
+				return 0, err
+			}
+		case n < 0:
+			if n == -1<<63 {
+				return 0, fmt.Errorf("literal run length: %w", ErrCorrupt)
+			}
+			k := uint64(-n)
+			if k > uint64(r.remaining()) {
+				return 0, fmt.Errorf("literal run of %d: %w", k, ErrTruncated)
+			}
+			total += k
+			for ; k > 0; k-- {
+				if _, err := r.uleb(); err != nil {
+					return 0, err
+				}
+			}
+		default:
+			c, err := r.uleb()
+			if err != nil {
+				return 0, err
+			}
+			total += c
+		}
+		if total > uint64(limit) {
+			return 0, fmt.Errorf("more than %d rows: %w", limit, ErrTooLarge)
+		}
+	}
+	return int(total), nil
+}
+
+// opDecoder holds the column decoders for ops.
+type opDecoder struct {
+	objActor, objCtr, keyActor, idActor, action, listCount, listActor *rleDecoder[uint64]
+	keyCtr, idCtr, listCtr                                            *deltaDecoder
+	keyStr, markName                                                  *rleDecoder[string]
+	insert, expand                                                    *boolDecoder
+	vals                                                              *valueDecoder
+	numActors                                                         uint64
+}
+
+// rowLimit bounds how many rows (ops plus pred/succ entries) a chunk of n
+// bytes may claim: RLE lets a few bytes stand for many identical rows, but
+// not without bound.
+func rowLimit(n int) int {
+	const perByte, floor, ceiling = 1024, 1 << 16, 1 << 26
+	l := n*perByte + floor
+	if l > ceiling || l < 0 {
+		l = ceiling
+	}
+	return l
+}
+
+// decodeOps decodes the op columns. limit bounds ops plus list entries.
+func decodeOps(cs columnSet, layout opLayout, numActors int, limit int) ([]Op, error) {
+	n, err := countRows(cs.get(specAction), limit)
+	if err != nil {
+		return nil, fmt.Errorf("action column: %w", err)
+	}
+	listSpecs := [3]uint32{specPredGroup, specPredActor, specPredCtr}
+	if layout == documentOps {
+		listSpecs = [3]uint32{specSuccGroup, specSuccActor, specSuccCtr}
+	}
+	d := opDecoder{
+		objActor:  newUintDecoder(cs.get(specObjActor)),
+		objCtr:    newUintDecoder(cs.get(specObjCtr)),
+		keyActor:  newUintDecoder(cs.get(specKeyActor)),
+		keyCtr:    newDeltaDecoder(cs.get(specKeyCtr)),
+		keyStr:    newStrDecoder(cs.get(specKeyStr)),
+		idActor:   newUintDecoder(cs.get(specIDActor)),
+		idCtr:     newDeltaDecoder(cs.get(specIDCtr)),
+		insert:    newBoolDecoder(cs.get(specInsert)),
+		action:    newUintDecoder(cs.get(specAction)),
+		vals:      newValueDecoder(cs.get(specValMeta), cs.get(specValRaw)),
+		listCount: newUintDecoder(cs.get(listSpecs[0])),
+		listActor: newUintDecoder(cs.get(listSpecs[1])),
+		listCtr:   newDeltaDecoder(cs.get(listSpecs[2])),
+		expand:    newBoolDecoder(cs.get(specExpand)),
+		markName:  newStrDecoder(cs.get(specMarkName)),
+		numActors: uint64(numActors),
+	}
+	ops := make([]Op, n)
+	budget := limit - n
+	var ids []OpID // backing store for every op's pred or succ list
+	for i := range ops {
+		if err := d.next(&ops[i], layout, &ids, &budget); err != nil {
+			return nil, fmt.Errorf("op %d: %w", i, err)
+		}
+	}
+	// Point each op's list into the shared backing array now that it has
+	// stopped growing.
+	off := 0
+	for i := range ops {
+		op := &ops[i]
+		list := &op.Pred
+		if layout == documentOps {
+			list = &op.Succ
+		}
+		k := len(*list)
+		if k == 0 {
+			*list = nil
+			continue
+		}
+		*list = ids[off : off+k : off+k]
+		off += k
+	}
+	return ops, nil
+}
+
+// actorIndex checks an actor index against the actor table.
+func (d *opDecoder) actorIndex(a uint64, what string) (uint32, error) {
+	if a >= d.numActors {
+		return 0, fmt.Errorf("%s actor index %d out of range (%d actors): %w", what, a, d.numActors, ErrCorrupt)
+	}
+	return uint32(a), nil
+}
+
+func (d *opDecoder) next(op *Op, layout opLayout, ids *[]OpID, budget *int) error {
+	// Object: both null for the root.
+	a, aok, err := d.objActor.next()
+	if err != nil {
+		return fmt.Errorf("obj actor: %w", err)
+	}
+	c, cok, err := d.objCtr.next()
+	if err != nil {
+		return fmt.Errorf("obj counter: %w", err)
+	}
+	switch {
+	case !aok && !cok:
+	case aok && cok && c > 0:
+		if op.Obj.Actor, err = d.actorIndex(a, "obj"); err != nil {
+			return err
+		}
+		op.Obj.Counter = c
+	default:
+		return fmt.Errorf("obj (%d %v, %d %v): %w", a, aok, c, cok, ErrCorrupt)
+	}
+
+	// Key: a string, the list head (counter 0), or an element ID.
+	a, aok, err = d.keyActor.next()
+	if err != nil {
+		return fmt.Errorf("key actor: %w", err)
+	}
+	kc, kcok, err := d.keyCtr.next()
+	if err != nil {
+		return fmt.Errorf("key counter: %w", err)
+	}
+	s, sok, err := d.keyStr.next()
+	if err != nil {
+		return fmt.Errorf("key string: %w", err)
+	}
+	switch {
+	case sok && !aok && !kcok:
+		op.Key = Key{Prop: s, IsProp: true}
+	case !sok && !aok && kcok && kc == 0:
+	case !sok && aok && kcok && kc > 0:
+		if op.Key.Elem.Actor, err = d.actorIndex(a, "key"); err != nil {
+			return err
+		}
+		op.Key.Elem.Counter = uint64(kc)
+	default:
+		return fmt.Errorf("key (actor %v, counter %d %v, string %v): %w", aok, kc, kcok, sok, ErrCorrupt)
+	}
+
+	if layout == documentOps {
+		a, aok, err = d.idActor.next()
+		if err != nil {
+			return fmt.Errorf("id actor: %w", err)
+		}
+		ic, icok, err := d.idCtr.next()
+		if err != nil {
+			return fmt.Errorf("id counter: %w", err)
+		}
+		if !aok || !icok || ic <= 0 {
+			return fmt.Errorf("id (actor %v, counter %d %v): %w", aok, ic, icok, ErrCorrupt)
+		}
+		if op.ID.Actor, err = d.actorIndex(a, "id"); err != nil {
+			return err
+		}
+		op.ID.Counter = uint64(ic)
+	}
+
+	if op.Insert, err = d.insert.next(); err != nil {
+		return fmt.Errorf("insert: %w", err)
+	}
+	act, ok, err := d.action.next()
+	if err != nil {
+		return fmt.Errorf("action: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("action is null: %w", ErrCorrupt)
+	}
+	op.Action = Action(act)
+	if err := d.vals.next(&op.Value); err != nil {
+		return err
+	}
+
+	k, ok, err := d.listCount.next()
+	if err != nil {
+		return fmt.Errorf("pred/succ count: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("pred/succ count is null: %w", ErrCorrupt)
+	}
+	if k > uint64(*budget) {
+		return fmt.Errorf("pred/succ count %d: %w", k, ErrTooLarge)
+	}
+	*budget -= int(k)
+	start := len(*ids)
+	for j := uint64(0); j < k; j++ {
+		a, aok, err := d.listActor.next()
+		if err != nil {
+			return fmt.Errorf("pred/succ actor: %w", err)
+		}
+		c, cok, err := d.listCtr.next()
+		if err != nil {
+			return fmt.Errorf("pred/succ counter: %w", err)
+		}
+		if !aok || !cok || c <= 0 {
+			return fmt.Errorf("pred/succ entry (actor %v, counter %d %v): %w", aok, c, cok, ErrCorrupt)
+		}
+		ai, err := d.actorIndex(a, "pred/succ")
+		if err != nil {
+			return err
+		}
+		*ids = append(*ids, OpID{Counter: uint64(c), Actor: ai})
+	}
+	// Record the length for now; decodeOps re-slices into the final array.
+	list := (*ids)[start:len(*ids):len(*ids)]
+	if layout == documentOps {
+		op.Succ = list
+	} else {
+		op.Pred = list
+	}
+
+	if op.Expand, err = d.expand.next(); err != nil {
+		return fmt.Errorf("expand: %w", err)
+	}
+	name, ok, err := d.markName.next()
+	if err != nil {
+		return fmt.Errorf("mark name: %w", err)
+	}
+	if ok {
+		op.MarkName = name
+	}
+	return nil
+}
