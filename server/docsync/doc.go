@@ -1,0 +1,222 @@
+// Package docsync is the relay's sans-IO sync core: for one document it
+// takes protocol messages from peers and returns effects, the storage
+// writes to make and the messages to send. It does no IO, keeps no clock
+// and starts no goroutine, so the WebSocket relay, other transports and
+// tests drive the same logic, and multi-peer tests run deterministically
+// without sockets.
+//
+// Effects are ordered: the runtime must finish every store operation (Put
+// returned) before it sends any message of the same Effects. That is how
+// the relay keeps its promise that a change is durable before any peer is
+// told heads that include it.
+//
+// Storage layout per document (keys of package store):
+//
+//	{"doc", id, "incremental", sha256(chunk) in hex}  one SaveIncremental chunk
+//	{"doc", id, "snapshot", sha256(sorted heads) in hex}  one whole Save
+//
+// A compaction writes the new snapshot before it deletes the snapshot and
+// chunks it covers, so a crash at any moment leaves a store that loads to
+// the same document (chunks are sets of changes: loading one twice is
+// harmless). Empty or unreadable entries load as missing.
+package docsync
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/commonplace/commonplace/server/store"
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+// ErrUnexpectedMessage is returned by Handle for a message type the core
+// does not process (join, peer, error and the remote-* gossip are the
+// runtime's business).
+var ErrUnexpectedMessage = errors.New("docsync: unexpected message type")
+
+// PeerID names one peer session: one joined connection. The runtime
+// chooses it; a peer that joins again gets a new PeerID and so a fresh
+// sync state, because replies lost with the old socket are never re-sent.
+type PeerID string
+
+// Op is one storage effect: a Put of Value under Key, or a Delete.
+type Op struct {
+	Key    store.Key
+	Value  []byte
+	Delete bool
+}
+
+// Send is one message to deliver to a peer. The runtime fills TargetID,
+// and SenderID when it is empty (an ephemeral message keeps its
+// originator's).
+type Send struct {
+	To  PeerID
+	Msg wire.Message
+}
+
+// Effects are what one input asks the runtime to do, in order: all of
+// Store first, then Send.
+type Effects struct {
+	Store []Op
+	Send  []Send
+}
+
+// Options tune a Document.
+type Options struct {
+	// CompactAfter is how many incremental chunks trigger a compaction
+	// into one snapshot. Zero means DefaultCompactAfter.
+	CompactAfter int
+}
+
+// DefaultCompactAfter is the chunk count that triggers a compaction.
+const DefaultCompactAfter = 32
+
+// Document is the sync state of one document: its content, the peers that
+// have it open with one sync state each, and what the store holds for it.
+// It is not safe for concurrent use; the runtime serialises calls.
+type Document struct {
+	id    string
+	doc   Doc
+	opts  Options
+	peers map[PeerID]SyncState
+	// order lists peers by first contact, so effects come out in a
+	// deterministic order.
+	order []PeerID
+	// stored is every entry the current content was loaded from or
+	// written to, by key string; a compaction deletes them.
+	stored map[string]store.Key
+	chunks int
+}
+
+// ID returns the document ID.
+func (d *Document) ID() string { return d.id }
+
+// Heads returns the document's current heads, sorted.
+func (d *Document) Heads() []Hash { return d.doc.Heads() }
+
+// Doc returns the engine document. Callers must not change it: the core
+// would not store the change.
+func (d *Document) Doc() Doc { return d.doc }
+
+// HasPeers reports whether any peer has the document open.
+func (d *Document) HasPeers() bool { return len(d.peers) > 0 }
+
+// IsOpen reports whether peer has the document open.
+func (d *Document) IsOpen(p PeerID) bool {
+	_, ok := d.peers[p]
+	return ok
+}
+
+// Peers returns the peers that have the document open, in first-contact
+// order.
+func (d *Document) Peers() []PeerID { return append([]PeerID(nil), d.order...) }
+
+// Handle processes one message from peer from: request, sync or
+// ephemeral. A sync message the engine cannot read returns an error
+// wrapping ErrBadSyncMessage, and the peer is dropped from the document;
+// the document and the store are unchanged.
+func (d *Document) Handle(from PeerID, m wire.Message) (Effects, error) {
+	switch m.Type {
+	case wire.TypeRequest, wire.TypeSync:
+		return d.handleSync(from, m)
+	case wire.TypeEphemeral:
+		return d.handleEphemeral(from, m), nil
+	default:
+		return Effects{}, fmt.Errorf("%w: %q", ErrUnexpectedMessage, m.Type)
+	}
+}
+
+// Leave forgets peer p and its sync state (its socket closed, or it
+// joined again).
+func (d *Document) Leave(p PeerID) {
+	if _, ok := d.peers[p]; !ok {
+		return
+	}
+	delete(d.peers, p)
+	for i, q := range d.order {
+		if q == p {
+			d.order = append(d.order[:i], d.order[i+1:]...)
+			break
+		}
+	}
+}
+
+func (d *Document) open(p PeerID) SyncState {
+	s, ok := d.peers[p]
+	if !ok {
+		s = d.doc.NewSyncState()
+		d.peers[p] = s
+		d.order = append(d.order, p)
+	}
+	return s
+}
+
+func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
+	s := d.open(from)
+	before := d.doc.Heads()
+	if err := s.Receive(m.Data); err != nil {
+		d.Leave(from)
+		return Effects{}, fmt.Errorf("document %s: %w", d.id, err)
+	}
+	var eff Effects
+	changed := !equalHeads(before, d.doc.Heads())
+	if changed {
+		eff.Store = d.persist()
+	}
+	if len(d.doc.Heads()) == 0 && m.Type == wire.TypeRequest {
+		// We have nothing either: say so rather than answer with an
+		// empty document, or the requester's find() waits forever.
+		d.Leave(from)
+		eff.Send = append(eff.Send, Send{To: from, Msg: wire.Message{
+			Type: wire.TypeDocUnavailable, DocumentID: d.id,
+		}})
+		return eff, nil
+	}
+	eff.Send = append(eff.Send, d.generate(from)...)
+	if changed {
+		for _, p := range d.order {
+			if p != from {
+				eff.Send = append(eff.Send, d.generate(p)...)
+			}
+		}
+	}
+	return eff, nil
+}
+
+func (d *Document) generate(p PeerID) []Send {
+	msg, ok := d.peers[p].Generate()
+	if !ok {
+		return nil
+	}
+	return []Send{{To: p, Msg: wire.Message{Type: wire.TypeSync, DocumentID: d.id, Data: msg}}}
+}
+
+// handleEphemeral relays an ephemeral message to the other peers that
+// have the document open. A sender that does not have it open is ignored:
+// it may not learn who does.
+func (d *Document) handleEphemeral(from PeerID, m wire.Message) Effects {
+	if !d.IsOpen(from) {
+		return Effects{}
+	}
+	var eff Effects
+	for _, p := range d.order {
+		if p != from {
+			fwd := m
+			fwd.TargetID = ""
+			eff.Send = append(eff.Send, Send{To: p, Msg: fwd})
+		}
+	}
+	return eff
+}
+
+func equalHeads(a, b []Hash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

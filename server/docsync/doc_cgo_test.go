@@ -1,0 +1,298 @@
+//go:build cgo
+
+package docsync_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"testing"
+
+	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/engine/amgo"
+	"github.com/commonplace/commonplace/server/store"
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+func TestCreateThenOthersRequest(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	n.join("a")
+	n.edit("a", "title", "hello")
+	n.run()
+	n.join("b")
+	n.clientSend("b", wire.TypeRequest)
+	n.run()
+	if got := n.get("b", "title"); got != "hello" {
+		t.Fatalf("b title = %q, want hello", got)
+	}
+	// b now has it open: a's next edit reaches b unasked.
+	n.edit("a", "title", "live")
+	n.run()
+	if got := n.get("b", "title"); got != "live" {
+		t.Fatalf("b title after live edit = %q, want live", got)
+	}
+	if !sameHeads(n.clients["a"].doc.Heads(), n.clients["b"].doc.Heads()) {
+		t.Error("a and b differ")
+	}
+}
+
+func TestRequestForEmptyDocumentIsUnavailable(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	c := n.join("a")
+	n.clientSend("a", wire.TypeRequest)
+	n.run()
+	if c.unavailable != 1 {
+		t.Fatalf("doc-unavailable count = %d, want 1", c.unavailable)
+	}
+	if n.server.IsOpen("a") {
+		t.Error("a peer told doc-unavailable still has the doc open")
+	}
+	if len(n.store) != 0 {
+		t.Errorf("store holds %d entries for a document nobody wrote", len(n.store))
+	}
+}
+
+func TestOfflinePeerCatchesUp(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	for _, p := range []docsync.PeerID{"a", "b", "c"} {
+		n.join(p)
+	}
+	n.edit("a", "title", "v1")
+	n.run()
+	n.clientSend("b", wire.TypeRequest)
+	n.clientSend("c", wire.TypeRequest)
+	n.run()
+	// c goes offline; a and b keep editing; c edits offline too.
+	n.server.Leave("c")
+	off := n.clients["c"]
+	delete(n.clients, "c")
+	for i := range 20 {
+		n.edit("a", fmt.Sprintf("a%d", i), "x")
+		n.edit("b", fmt.Sprintf("b%d", i), "y")
+		n.run()
+	}
+	n.clients["c2"] = off
+	off.ss = off.doc.NewSyncState()
+	if err := off.doc.Automerge().RootMap().Set("offline", "c"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := off.doc.Automerge().Commit(""); err != nil {
+		t.Fatal(err)
+	}
+	n.clientSend("c2", wire.TypeSync)
+	n.run()
+	for _, p := range []docsync.PeerID{"a", "b"} {
+		if !sameHeads(n.clients[p].doc.Heads(), off.doc.Heads()) {
+			t.Errorf("%s heads differ from c's after catching up", p)
+		}
+	}
+	if n.get("a", "offline") != "c" || n.get("c2", "a19") != "x" || n.get("c2", "b19") != "y" {
+		t.Error("an edit is missing after catch-up")
+	}
+}
+
+// TestRejoinResetsSyncState is trap 16: a reply lost with the socket must
+// not leave the client unconfirmed forever.
+func TestRejoinResetsSyncState(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	n.join("a")
+	n.edit("a", "k", "1")
+	n.run()
+	n.edit("a", "k", "2")
+	// The server handles a's message, but its reply is lost.
+	env := n.toSrv[0]
+	n.toSrv = nil
+	if _, err := n.server.Handle(env.from, env.msg); err != nil {
+		t.Fatal(err)
+	}
+	n.rejoin("a", "a2")
+	n.clientSend("a2", wire.TypeSync)
+	n.run()
+	if !sameHeads(n.server.Heads(), n.clients["a2"].doc.Heads()) {
+		t.Fatal("server and client differ after rejoin")
+	}
+	// The client's sync state must know the server has its heads: it
+	// has nothing more to send.
+	if _, ok := n.clients["a2"].ss.Generate(); ok {
+		t.Error("client still has something to send: it never learned the server has its change")
+	}
+}
+
+func TestCompactionKeepsStoreSmall(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	n.join("a")
+	for i := range 100 {
+		n.edit("a", "k", fmt.Sprint(i))
+		n.run()
+	}
+	if len(n.store) > 8 {
+		t.Errorf("store holds %d entries after 100 changes, want at most 8", len(n.store))
+	}
+	before := n.server.Heads()
+	n.load()
+	if !sameHeads(n.server.Heads(), before) {
+		t.Fatal("reloaded heads differ")
+	}
+	if len(n.store) != 1 {
+		t.Errorf("after load-time compaction the store holds %d entries, want 1", len(n.store))
+	}
+}
+
+// TestCrashAtEveryOp cuts each effect's store ops short at every point and
+// reloads: the document is always the one before or after the step.
+func TestCrashAtEveryOp(t *testing.T) {
+	e := newNetwork(t).e
+	id := "crashdoc"
+	src := e.New()
+	stored := map[string]store.Entry{}
+	d, _, _ := docsync.Load(e, id, nil, docsync.Options{CompactAfter: 4})
+	ss := src.NewSyncState()
+	srv := d
+	for i := range 12 {
+		if err := harnessPut(src, fmt.Sprint("k", i)); err != nil {
+			t.Fatal(err)
+		}
+		before := srv.Heads()
+		msg, ok := ss.Generate()
+		if !ok {
+			t.Fatal("client has nothing to send after an edit")
+		}
+		eff, err := srv.Handle("p", wire.Message{Type: wire.TypeSync, DocumentID: id, Data: msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := srv.Heads()
+		for cut := 0; cut <= len(eff.Store); cut++ {
+			trial := map[string]store.Entry{}
+			for k, v := range stored {
+				trial[k] = v
+			}
+			applyOps(trial, eff.Store[:cut])
+			got, _, _ := docsync.Load(e, id, (&network{store: trial}).entries(), docsync.Options{})
+			if !sameHeads(got.Heads(), before) && !sameHeads(got.Heads(), after) {
+				t.Fatalf("step %d cut %d/%d: heads %v are neither before nor after", i, cut, len(eff.Store), got.Heads())
+			}
+		}
+		applyOps(stored, eff.Store)
+		for _, s := range eff.Send {
+			if err := ss.Receive(s.Msg.Data); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func applyOps(m map[string]store.Entry, ops []docsync.Op) {
+	for _, op := range ops {
+		if op.Delete {
+			delete(m, key(op.Key))
+		} else {
+			m[key(op.Key)] = store.Entry{Key: op.Key, Value: op.Value}
+		}
+	}
+}
+
+func harnessPut(d docsync.Doc, k string) error {
+	ad := d.(*amgo.Doc).Automerge()
+	if err := ad.RootMap().Set(k, "v"); err != nil {
+		return err
+	}
+	_, err := ad.Commit("")
+	return err
+}
+
+func TestDamagedEntriesLoadAsMissing(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	n.join("a")
+	n.edit("a", "k", "v")
+	n.run()
+	want := n.server.Heads()
+	entries := n.entries()
+	entries = append(entries,
+		store.Entry{Key: store.Key{"doc", n.id, "snapshot", "00"}, Value: nil},
+		store.Entry{Key: store.Key{"doc", n.id, "incremental", "ff"}, Value: []byte("corrupt")},
+	)
+	d, _, skipped := docsync.Load(n.e, n.id, entries, docsync.Options{})
+	if !sameHeads(d.Heads(), want) {
+		t.Errorf("heads = %v, want %v", d.Heads(), want)
+	}
+	if len(skipped) != 2 {
+		t.Errorf("skipped %d entries, want 2: %v (entries %d)", len(skipped), skipped, len(entries))
+	}
+	// Only damaged entries: the document is missing, and a request says so.
+	d, _, _ = docsync.Load(n.e, n.id, entries[len(entries)-2:], docsync.Options{})
+	empty, _ := n.e.New().NewSyncState().Generate()
+	eff, err := d.Handle("b", wire.Message{Type: wire.TypeRequest, DocumentID: n.id, Data: empty})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eff.Send) != 1 || eff.Send[0].Msg.Type != wire.TypeDocUnavailable {
+		t.Errorf("request on a damaged-only document got %+v, want doc-unavailable", eff.Send)
+	}
+}
+
+func TestBadSyncBytesChangeNothing(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	n.join("a")
+	n.edit("a", "k", "v")
+	n.run()
+	before := len(n.store)
+	eff, err := n.server.Handle("a", wire.Message{Type: wire.TypeSync, DocumentID: n.id, Data: []byte("junk")})
+	if !errors.Is(err, docsync.ErrBadSyncMessage) {
+		t.Fatalf("err = %v, want ErrBadSyncMessage", err)
+	}
+	if len(eff.Store)+len(eff.Send) != 0 || len(n.store) != before {
+		t.Error("bad sync bytes produced effects")
+	}
+	if n.server.IsOpen("a") {
+		t.Error("peer that sent bad bytes still has the doc open")
+	}
+}
+
+func TestEphemeralRelayedToOtherOpenPeers(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	for _, p := range []docsync.PeerID{"a", "b", "c"} {
+		n.join(p)
+	}
+	n.edit("a", "k", "v")
+	n.run()
+	n.clientSend("b", wire.TypeRequest)
+	n.run()
+	eph := wire.Message{Type: wire.TypeEphemeral, SenderID: "a", DocumentID: n.id, SessionID: "s1", Count: 7, Data: []byte{0xa0}}
+	eff, err := n.server.Handle("a", eph)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.apply(eff)
+	if len(n.clients["b"].ephemeral) != 1 || len(n.clients["a"].ephemeral) != 0 || len(n.clients["c"].ephemeral) != 0 {
+		t.Fatalf("ephemeral went to a:%d b:%d c:%d, want only b", len(n.clients["a"].ephemeral), len(n.clients["b"].ephemeral), len(n.clients["c"].ephemeral))
+	}
+	got := n.clients["b"].ephemeral[0]
+	if got.SenderID != "a" || got.SessionID != "s1" || got.Count != 7 || !bytes.Equal(got.Data, eph.Data) {
+		t.Errorf("relayed ephemeral = %+v, want originator's fields kept", got)
+	}
+	// c never opened the doc: its ephemeral goes nowhere.
+	eff, _ = n.server.Handle("c", eph)
+	if len(eff.Send) != 0 {
+		t.Error("ephemeral from a peer without the doc open was relayed")
+	}
+	if len(n.store) == 0 {
+		t.Fatal("no store")
+	}
+}
+
+func TestUnexpectedType(t *testing.T) {
+	n := newNetwork(t)
+	n.load()
+	if _, err := n.server.Handle("a", wire.Message{Type: wire.TypeJoin}); !errors.Is(err, docsync.ErrUnexpectedMessage) {
+		t.Errorf("err = %v, want ErrUnexpectedMessage", err)
+	}
+}
