@@ -65,11 +65,7 @@ func encodeOps(ops []Op, layout opLayout) ([]column, error) {
 			listCtr.appendValue(int64(id.Counter))
 		}
 		expand.append(op.Expand)
-		if op.MarkName == "" {
-			markName.appendNull()
-		} else {
-			markName.appendValue(op.MarkName)
-		}
+		markName.appendOrNull(op.MarkName)
 	}
 	cols := []column{
 		{specObjActor, objActor.finish()},

@@ -120,6 +120,17 @@ func (e *rleEncoder[T]) appendValue(v T) {
 	}
 }
 
+// appendOrNull appends v, or a null for T's zero value (Automerge writes
+// absent messages and mark names as nulls).
+func (e *rleEncoder[T]) appendOrNull(v T) {
+	var zero T
+	if v == zero {
+		e.appendNull()
+	} else {
+		e.appendValue(v)
+	}
+}
+
 // finish flushes pending state and returns the column bytes. A column of
 // nothing but nulls yields no bytes.
 func (e *rleEncoder[T]) finish() []byte {

@@ -123,9 +123,17 @@ type ChangeMeta struct {
 // byte-wise; Changes are in an order where every dependency comes first;
 // Ops are in document order (objects by ID, then map keys by key and op ID,
 // list elements in list order).
+//
+// HeadIndexes, parallel to Heads, gives the index in Changes of each head's
+// change. DecodeDocument fills it when the document records it (Automerge
+// 0.5 and later always do). EncodeDocument writes it when it has one entry
+// per head and otherwise derives it by rebuilding the changes, which costs
+// as much as ReconstructChanges: callers that know their heads' indexes
+// should set it.
 type Document struct {
-	Actors  [][]byte
-	Heads   []ChangeHash
-	Changes []ChangeMeta
-	Ops     []Op
+	Actors      [][]byte
+	Heads       []ChangeHash
+	Changes     []ChangeMeta
+	Ops         []Op
+	HeadIndexes []uint64
 }
