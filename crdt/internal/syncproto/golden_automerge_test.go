@@ -143,7 +143,7 @@ func amEdit(t testing.TB, d *automerge.Doc, key string, v int64) {
 	if err := d.RootMap().Set(key, v); err != nil {
 		t.Fatal(err)
 	}
-	ts := time.UnixMilli(1_700_000_000_000 + v)
+	ts := time.UnixMilli(1_700_000_000_000 + v%1_000_000)
 	if _, err := d.Commit("", automerge.CommitOptions{Time: &ts}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,72 @@
+package syncproto
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// divergent returns two graphs sharing `shared` changes, then extended
+// independently by `ours` and `theirs` changes from disjoint actors.
+func divergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*changeGraph, *changeGraph) {
+	t.Helper()
+	h := newSynthHistory(rng)
+	a := newChangeGraph()
+	h.extend(a, []string{"base-1", "base-2", "base-3"}, shared)
+	b := cloneGraph(t, a)
+	h.extend(a, []string{"ours-1", "ours-2"}, ours)
+	h.extend(b, []string{"theirs-1", "theirs-2", "theirs-3"}, theirs)
+	return a, b
+}
+
+func TestConvergeProtoToProto(t *testing.T) {
+	cases := []struct {
+		name                 string
+		shared, ours, theirs int
+		net                  network
+	}{
+		{"both empty", 0, 0, 0, network{maxRounds: 3}},
+		{"to empty peer", 0, 50, 0, network{maxRounds: 4}},
+		{"from empty peer", 0, 0, 50, network{maxRounds: 4}},
+		{"identical", 100, 0, 0, network{maxRounds: 3}},
+		{"divergent", 200, 20, 30, network{maxRounds: 6}},
+		{"divergent with loss", 200, 20, 30, network{loss: 0.2, maxRounds: 60}},
+		{"divergent with duplicates", 200, 20, 30, network{dup: 0.3, maxRounds: 10}},
+		{"lossy and duplicating", 100, 40, 40, network{loss: 0.15, dup: 0.2, maxRounds: 60}},
+	}
+	for _, c := range cases {
+		for seed := range uint64(20) {
+			t.Run(fmt.Sprintf("%s/seed%d", c.name, seed), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(seed, 1))
+				a, b := divergent(t, rng, c.shared, c.ours, c.theirs)
+				st := runSync(t, newProtoPeer(a), newProtoPeer(b), rng, c.net)
+				mustEqualHeads(t, c.name, a.Heads(), b.Heads())
+				if want := c.shared + c.ours + c.theirs; a.ChangeCount() != want || b.ChangeCount() != want {
+					t.Fatalf("change counts %d and %d, want %d", a.ChangeCount(), b.ChangeCount(), want)
+				}
+				t.Log(st)
+			})
+		}
+	}
+}
+
+// TestBloomFalsePositivesRecovered syncs histories large enough that the
+// 1% false-positive rate hides changes behind the bloom filter; the need
+// rounds must still bring both sides together.
+func TestBloomFalsePositivesRecovered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	a, b := divergent(t, rng, 50, 1500, 1500)
+	fp := 0
+	have := makeHave(a, nil)
+	for _, h := range b.HashesSince(nil) {
+		if !a.HasChange(h) && have.Bloom.Contains(h) {
+			fp++
+		}
+	}
+	if fp == 0 {
+		t.Fatal("scenario has no bloom false positives; pick another seed")
+	}
+	st := runSync(t, newProtoPeer(a), newProtoPeer(b), nil, network{maxRounds: 12})
+	mustEqualHeads(t, "after sync", a.Heads(), b.Heads())
+	t.Logf("%d false positives; %s", fp, st)
+}
