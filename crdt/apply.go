@@ -1,0 +1,157 @@
+package crdt
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// ErrDuplicateSeq means a change reuses the seq number of a different change
+// by the same actor.
+var ErrDuplicateSeq = errors.New("crdt: duplicate seq number for actor")
+
+// Apply the given change(s) to the document. Changes whose dependencies
+// are missing are queued and applied once the dependencies arrive; changes
+// the document already has are ignored.
+func (d *Doc) Apply(chs ...*Change) error {
+	if len(chs) == 0 {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.closeTx(); err != nil {
+		return err
+	}
+	return d.applyChanges(chs)
+}
+
+func (d *Doc) applyChanges(chs []*Change) error {
+	for _, c := range chs {
+		if _, ok := d.byHash[c.hash]; ok {
+			continue
+		}
+		if !d.ready(c) {
+			d.enqueue(c)
+			continue
+		}
+		if err := d.applyChange(c); err != nil {
+			return err
+		}
+	}
+	return d.drainQueue()
+}
+
+func (d *Doc) enqueue(c *Change) {
+	for _, q := range d.queue {
+		if q.hash == c.hash {
+			return
+		}
+	}
+	d.queue = append(d.queue, c)
+}
+
+// ready reports whether every dependency of c has been applied.
+func (d *Doc) ready(c *Change) bool {
+	for _, h := range c.deps {
+		if _, ok := d.byHash[h]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// drainQueue applies queued changes whose dependencies have arrived, until
+// none is left that can be applied.
+func (d *Doc) drainQueue() error {
+	for progress := true; progress && len(d.queue) > 0; {
+		progress = false
+		rest := d.queue[:0]
+		var ready []*Change
+		for _, c := range d.queue {
+			if _, dup := d.byHash[c.hash]; dup {
+				continue
+			}
+			if d.ready(c) {
+				ready = append(ready, c)
+			} else {
+				rest = append(rest, c)
+			}
+		}
+		d.queue = rest
+		for _, c := range ready {
+			if _, dup := d.byHash[c.hash]; dup {
+				continue
+			}
+			if err := d.applyChange(c); err != nil {
+				return err
+			}
+			progress = true
+		}
+	}
+	return nil
+}
+
+// applyChange applies one change whose dependencies are all present.
+func (d *Doc) applyChange(c *Change) error {
+	fc, err := c.decoded()
+	if err != nil {
+		return err
+	}
+	if len(fc.Actors) == 0 {
+		return fmt.Errorf("change %s: no author: %w", c.hash, format.ErrCorrupt)
+	}
+	actors := make([]uint32, len(fc.Actors))
+	for i, a := range fc.Actors {
+		actors[i] = d.actors.intern(a)
+	}
+	author := actors[0]
+	if c.seq < d.nextSeq(author) {
+		return fmt.Errorf("change %s: actor %s seq %d: %w", c.hash, c.ActorID(), c.seq, ErrDuplicateSeq)
+	}
+	mapID := func(id format.OpID) (opID, error) {
+		if id.Counter == 0 {
+			return opID{}, nil
+		}
+		if int(id.Actor) >= len(actors) {
+			return opID{}, fmt.Errorf("change %s: actor index %d: %w", c.hash, id.Actor, format.ErrCorrupt)
+		}
+		return opID{counter: id.Counter, actor: actors[id.Actor]}, nil
+	}
+	for i := range fc.Ops {
+		fo := &fc.Ops[i]
+		in := incomingOp{
+			id:     opID{counter: fc.StartOp + uint64(i), actor: author},
+			prop:   fo.Key.Prop,
+			isProp: fo.Key.IsProp,
+			insert: fo.Insert,
+			action: fo.Action,
+			val:    scalarFromFormat(fo.Value),
+		}
+		var err error
+		if in.obj, err = mapID(fo.Obj); err != nil {
+			return err
+		}
+		if in.elem, err = mapID(fo.Key.Elem); err != nil {
+			return err
+		}
+		if len(fo.Pred) > 0 {
+			in.pred = make([]opID, len(fo.Pred))
+			for j, p := range fo.Pred {
+				if in.pred[j], err = mapID(p); err != nil {
+					return err
+				}
+			}
+		}
+		if fo.Action == format.ActionMark {
+			in.mark = &markData{name: fo.MarkName, expand: fo.Expand}
+		}
+		if err := d.apply(&in); err != nil {
+			return fmt.Errorf("change %s: %w", c.hash, err)
+		}
+	}
+	kept := *c
+	kept.ops = nil // the history keeps bytes, not decoded ops
+	d.addToHistory(&kept, author)
+	return nil
+}

@@ -1,0 +1,208 @@
+//go:build cgo && !js && !wasip1
+
+package crdt
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	am "github.com/automerge/automerge-go"
+)
+
+// script is a sequence of edits applied the same way to a crdt.Doc and an
+// automerge-go Doc.
+type script struct {
+	name string
+	ours func(d *Doc) error
+	amgo func(d *am.Doc) error
+}
+
+var scalarPairs = []struct {
+	k string
+	v any
+}{{"s", "str"}, {"i", int64(-3)}, {"u", uint64(7)}, {"f", 1.5}, {"b", true}, {"n", nil}, {"by", []byte{1, 2}}, {"t", time.UnixMilli(12345)}, {"small", 3}}
+
+var compatScripts = []script{
+	{"scalars",
+		func(d *Doc) error {
+			for _, kv := range scalarPairs {
+				if err := d.Path(kv.k).Set(kv.v); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		func(d *am.Doc) error {
+			for _, kv := range scalarPairs {
+				if err := d.Path(kv.k).Set(kv.v); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+	{"nested",
+		func(d *Doc) error {
+			if err := d.Path("a", "b", "c").Set("x"); err != nil {
+				return err
+			}
+			if err := d.Path("l").Set([]any{1, 2, 3}); err != nil {
+				return err
+			}
+			l := d.Path("l").List()
+			if err := l.Insert(1, "in"); err != nil {
+				return err
+			}
+			if err := l.Delete(0); err != nil {
+				return err
+			}
+			if err := l.Set(2, map[string]any{"k": "v"}); err != nil {
+				return err
+			}
+			return d.Path("a", "b").Map().Delete("c")
+		},
+		func(d *am.Doc) error {
+			if err := d.Path("a", "b", "c").Set("x"); err != nil {
+				return err
+			}
+			if err := d.Path("l").Set([]any{1, 2, 3}); err != nil {
+				return err
+			}
+			l := d.Path("l").List()
+			if err := l.Insert(1, "in"); err != nil {
+				return err
+			}
+			if err := l.Delete(0); err != nil {
+				return err
+			}
+			if err := l.Set(2, map[string]any{"k": "v"}); err != nil {
+				return err
+			}
+			return d.Path("a", "b").Map().Delete("c")
+		}},
+	{"text and counters",
+		func(d *Doc) error {
+			if err := d.Path("t").Set(NewText("hello wörld 😀")); err != nil {
+				return err
+			}
+			t := d.Path("t").Text()
+			if err := t.Splice(3, 4, "XY😀"); err != nil {
+				return err
+			}
+			if err := t.Append("!"); err != nil {
+				return err
+			}
+			if err := d.Path("c").Set(NewCounter(10)); err != nil {
+				return err
+			}
+			if err := d.Path("c").Counter().Inc(-4); err != nil {
+				return err
+			}
+			if err := d.Path("lc").Set([]any{NewCounter(1)}); err != nil {
+				return err
+			}
+			return d.Path("lc", 0).Counter().Inc(2)
+		},
+		func(d *am.Doc) error {
+			if err := d.Path("t").Set(am.NewText("hello wörld 😀")); err != nil {
+				return err
+			}
+			t := d.Path("t").Text()
+			if err := t.Splice(3, 4, "XY😀"); err != nil {
+				return err
+			}
+			if err := t.Append("!"); err != nil {
+				return err
+			}
+			if err := d.Path("c").Set(am.NewCounter(10)); err != nil {
+				return err
+			}
+			if err := d.Path("c").Counter().Inc(-4); err != nil {
+				return err
+			}
+			if err := d.Path("lc").Set([]any{am.NewCounter(1)}); err != nil {
+				return err
+			}
+			return d.Path("lc", 0).Counter().Inc(2)
+		}},
+}
+
+const (
+	actorA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	actorB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+)
+
+// TestCompatSameHashes runs each script on both engines with the same actor
+// and time: the changes must hash the same, each engine must load the
+// other's save, and both must read the same values.
+func TestCompatSameHashes(t *testing.T) {
+	ts := time.UnixMilli(1700000000000)
+	for _, sc := range compatScripts {
+		t.Run(sc.name, func(t *testing.T) {
+			ours := New()
+			theirs := am.New()
+			if err := ours.SetActorID(actorA); err != nil {
+				t.Fatal(err)
+			}
+			if err := theirs.SetActorID(actorA); err != nil {
+				t.Fatal(err)
+			}
+			if err := sc.ours(ours); err != nil {
+				t.Fatal(err)
+			}
+			if err := sc.amgo(theirs); err != nil {
+				t.Fatal(err)
+			}
+			h1, err := ours.Commit("msg", CommitOptions{Time: &ts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			h2, err := theirs.Commit("msg", am.CommitOptions{Time: &ts})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ourVal := ours.Root().Interface()
+			theirVal := theirs.Root().Interface()
+			if !reflect.DeepEqual(ourVal, theirVal) {
+				t.Fatalf("values differ:\nours   %#v\ntheirs %#v", ourVal, theirVal)
+			}
+			if h1.String() != h2.String() {
+				t.Fatalf("change hashes differ: %s vs %s", h1, h2)
+			}
+			// Each loads the other's save.
+			back, err := Load(theirs.Save())
+			if err != nil {
+				t.Fatalf("load automerge-go save: %v", err)
+			}
+			if got := back.Root().Interface(); !reflect.DeepEqual(got, theirVal) {
+				t.Fatalf("loaded automerge-go save reads %#v", got)
+			}
+			other, err := am.Load(ours.Save())
+			if err != nil {
+				t.Fatalf("automerge-go loading our save: %v", err)
+			}
+			if got := other.Root().Interface(); !reflect.DeepEqual(got, ourVal) {
+				t.Fatalf("automerge-go reads our save as %#v", got)
+			}
+			if a, b := other.Heads(), ours.Heads(); len(a) != 1 || a[0].String() != b[0].String() {
+				t.Fatalf("heads differ after load: %v vs %v", a, b)
+			}
+			// And the other's changes.
+			chs, err := theirs.Changes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			fresh := New()
+			loaded, err := LoadChanges(am.SaveChanges(chs))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := fresh.Apply(loaded...); err != nil {
+				t.Fatal(err)
+			}
+			if got := fresh.Root().Interface(); !reflect.DeepEqual(got, theirVal) {
+				t.Fatalf("applied automerge-go changes read %#v", got)
+			}
+		})
+	}
+}

@@ -1,0 +1,181 @@
+package crdt
+
+import (
+	"fmt"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// Load loads a document from its serialized form: a document chunk
+// optionally followed by change chunks (as Save and SaveIncremental
+// produce), or change chunks alone. Empty input gives an empty document.
+//
+// The op set is built straight from the document's ops, which come in
+// document order (so list elements already come in list order); the
+// changes are rebuilt from the document and their hashes checked against
+// the heads it records.
+func Load(b []byte) (*Doc, error) {
+	d := New()
+	chunks, err := format.SplitChunks(b)
+	if err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	rest := chunks
+	if len(chunks) > 0 && chunks[0].Type == format.ChunkDocument {
+		if err := d.loadDocument(chunks[0]); err != nil {
+			return nil, fmt.Errorf("load: %w", err)
+		}
+		rest = chunks[1:]
+	}
+	var chs []*Change
+	for i, ch := range rest {
+		if ch.Type == format.ChunkDocument {
+			more, err := loadChunks(ch.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("load: chunk %d: %w", i+1, err)
+			}
+			chs = append(chs, more...)
+			continue
+		}
+		fc, err := format.ChangeFromChunk(ch)
+		if err != nil {
+			return nil, fmt.Errorf("load: chunk %d: %w", i+1, err)
+		}
+		chs = append(chs, changeFromFormat(fc, true))
+	}
+	if err := d.applyChanges(chs); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
+	d.savedUntil = len(d.changes)
+	return d, nil
+}
+
+// LoadIncremental applies the changes exported by [Doc.SaveIncremental].
+// It is the callers responsibility to ensure that every incremental change
+// is applied to keep the documents in sync.
+func (d *Doc) LoadIncremental(raw []byte) error {
+	chs, err := loadChunks(raw)
+	if err != nil {
+		return fmt.Errorf("load incremental: %w", err)
+	}
+	return d.Apply(chs...)
+}
+
+// loadDocument fills an empty Doc from a document chunk.
+func (d *Doc) loadDocument(chunk format.Chunk) error {
+	doc, err := format.DecodeDocument(chunk.Bytes)
+	if err != nil {
+		return err
+	}
+	fcs, err := format.ReconstructChanges(doc)
+	if err != nil {
+		return err
+	}
+	actors := make([]uint32, len(doc.Actors))
+	for i, a := range doc.Actors {
+		actors[i] = d.actors.intern(a)
+	}
+	if err := d.loadOps(doc, actors); err != nil {
+		return err
+	}
+	for _, fc := range fcs {
+		c := changeFromFormat(fc, false)
+		d.addToHistory(c, d.actors.intern(c.actor))
+	}
+	return nil
+}
+
+// loadOps builds the op set from a document's ops.
+func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
+	mapID := func(id format.OpID) (opID, error) {
+		if id.Counter == 0 {
+			return opID{}, nil
+		}
+		if int(id.Actor) >= len(actors) {
+			return opID{}, fmt.Errorf("actor index %d: %w", id.Actor, format.ErrCorrupt)
+		}
+		return opID{counter: id.Counter, actor: actors[id.Actor]}, nil
+	}
+	// Increments first: a counter's visibility depends on them.
+	incs := map[opID]int64{}
+	for i := range doc.Ops {
+		if fo := &doc.Ops[i]; fo.Action == format.ActionIncrement {
+			id, err := mapID(fo.ID)
+			if err != nil {
+				return err
+			}
+			incs[id] = scalarFromFormat(fo.Value).int()
+		}
+	}
+	var obj *object
+	var last *seqNode
+	for i := range doc.Ops {
+		fo := &doc.Ops[i]
+		if fo.Action == format.ActionDelete {
+			return fmt.Errorf("op %d: delete stored in a document: %w", i, format.ErrCorrupt)
+		}
+		objID, err := mapID(fo.Obj)
+		if err != nil {
+			return err
+		}
+		if obj == nil || obj.id != objID {
+			if obj = d.objs[objID]; obj == nil {
+				return fmt.Errorf("op %d: %w", i, ErrMissingObject)
+			}
+			last = nil
+		}
+		if obj.typ.isSeq() == fo.Key.IsProp {
+			return fmt.Errorf("op %d: key kind does not match object type: %w", i, format.ErrCorrupt)
+		}
+		o := &op{action: fo.Action, insert: fo.Insert, val: scalarFromFormat(fo.Value)}
+		if o.id, err = mapID(fo.ID); err != nil {
+			return err
+		}
+		if o.id.counter > d.maxOp {
+			d.maxOp = o.id.counter
+		}
+		if len(fo.Succ) > 0 {
+			o.succ = make([]opID, len(fo.Succ))
+			for j, s := range fo.Succ {
+				if o.succ[j], err = mapID(s); err != nil {
+					return err
+				}
+				if v, ok := incs[o.succ[j]]; ok {
+					o.incs++
+					o.incSum += v
+				}
+			}
+		}
+		if fo.Action == format.ActionMark {
+			o.mark = &markData{name: fo.MarkName, expand: fo.Expand}
+		}
+		switch {
+		case fo.Key.IsProp:
+			obj.props[fo.Key.Prop] = append(obj.props[fo.Key.Prop], o)
+		case fo.Insert:
+			ref, err := mapID(fo.Key.Elem)
+			if err != nil {
+				return err
+			}
+			o.elem = &elemData{ref: ref}
+			o.elem.width = d.elemWidth(obj, o)
+			last = obj.seq.appendElem(last, o)
+			obj.elems[o.id] = o
+		default:
+			eid, err := mapID(fo.Key.Elem)
+			if err != nil {
+				return err
+			}
+			e := obj.elems[eid]
+			if e == nil {
+				return fmt.Errorf("op %d: %w", i, ErrMissingElement)
+			}
+			e.elem.extra = append(e.elem.extra, o)
+			obj.seq.setWidth(e, d.elemWidth(obj, e))
+		}
+		if o.isMake() {
+			d.objs[o.id] = newObject(o.id, objTypeOf(o.action), obj.id, o)
+		}
+	}
+	return nil
+}

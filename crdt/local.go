@@ -1,0 +1,238 @@
+package crdt
+
+import (
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// ErrIndexOutOfRange is returned when a list or text position is outside
+// the object.
+var ErrIndexOutOfRange = errors.New("crdt: index out of range")
+
+// ErrNotCounter is returned when incrementing something that is not a
+// counter.
+var ErrNotCounter = errors.New("crdt: cannot increment a value that is not a counter")
+
+// ErrInvalidUTF8 is returned when text to insert is not valid UTF-8.
+var ErrInvalidUTF8 = errors.New("crdt: invalid UTF-8")
+
+// applyLocal gives in the next op ID, applies it and records it in the
+// transaction.
+func (d *Doc) applyLocal(in *incomingOp) (*op, error) {
+	in.id = d.nextOpID()
+	if err := d.apply(in); err != nil {
+		return nil, err
+	}
+	d.record(in)
+	return d.lookupNew(in), nil
+}
+
+// lookupNew returns the op just created by in (nil for a delete).
+func (d *Doc) lookupNew(in *incomingOp) *op {
+	if in.action == format.ActionDelete {
+		return nil
+	}
+	obj := d.objs[in.obj]
+	if !obj.typ.isSeq() {
+		ops := obj.props[in.prop]
+		for i := len(ops) - 1; i >= 0; i-- {
+			if ops[i].id == in.id {
+				return ops[i]
+			}
+		}
+		return nil
+	}
+	if in.insert {
+		return obj.elems[in.id]
+	}
+	e := obj.elems[in.elem]
+	for i := len(e.elem.extra) - 1; i >= 0; i-- {
+		if e.elem.extra[i].id == in.id {
+			return e.elem.extra[i]
+		}
+	}
+	return nil
+}
+
+// visibleIDs returns the IDs of the visible ops among ops.
+func visibleIDs(ops []*op, onlyCounters bool) []opID {
+	var ids []opID
+	for _, o := range ops {
+		if o.visible() && (!onlyCounters || o.isCounter()) {
+			ids = append(ids, o.id)
+		}
+	}
+	return ids
+}
+
+// elemOps returns the insert op and the later ops of element e, in ID order.
+func elemOps(e *op) []*op {
+	return append([]*op{e}, e.elem.extra...)
+}
+
+// mapPut sets key in a map object to a scalar (action Set) or a new object.
+func (d *Doc) mapPut(obj *object, key string, action format.Action, val scalar) (*op, error) {
+	in := &incomingOp{obj: obj.id, prop: key, isProp: true, action: action, val: val,
+		pred: visibleIDs(obj.props[key], false)}
+	return d.applyLocal(in)
+}
+
+// mapDelete removes key; deleting a missing key does nothing.
+func (d *Doc) mapDelete(obj *object, key string) error {
+	pred := visibleIDs(obj.props[key], false)
+	if len(pred) == 0 {
+		return nil
+	}
+	_, err := d.applyLocal(&incomingOp{obj: obj.id, prop: key, isProp: true, action: format.ActionDelete, pred: pred})
+	return err
+}
+
+// mapInc increments the counter at key.
+func (d *Doc) mapInc(obj *object, key string, delta int64) error {
+	pred := visibleIDs(obj.props[key], true)
+	if len(pred) == 0 {
+		return fmt.Errorf("increment %q: %w", key, ErrNotCounter)
+	}
+	_, err := d.applyLocal(&incomingOp{obj: obj.id, prop: key, isProp: true, action: format.ActionIncrement,
+		val: scalar{typ: format.ValueInt, num: uint64(delta)}, pred: pred})
+	return err
+}
+
+// elemAt returns the element at visible index i of a sequence.
+func (obj *object) elemAt(i int) (*op, bool) {
+	leaf, idx, _, ok := obj.seq.find(i)
+	if !ok {
+		return nil, false
+	}
+	return leaf.elems[idx], true
+}
+
+// listInsert inserts a value (or new object) before index i.
+func (d *Doc) listInsert(obj *object, i int, action format.Action, val scalar) (*op, error) {
+	in := &incomingOp{obj: obj.id, insert: true, action: action, val: val}
+	if i > 0 {
+		ref, ok := obj.elemAt(i - 1)
+		if !ok {
+			return nil, fmt.Errorf("insert at %d: %w", i, ErrIndexOutOfRange)
+		}
+		in.elem = ref.id
+	}
+	return d.applyLocal(in)
+}
+
+// listSet overwrites the element at index i.
+func (d *Doc) listSet(obj *object, i int, action format.Action, val scalar) (*op, error) {
+	e, ok := obj.elemAt(i)
+	if !ok {
+		return nil, fmt.Errorf("set %d: %w", i, ErrIndexOutOfRange)
+	}
+	in := &incomingOp{obj: obj.id, elem: e.id, action: action, val: val, pred: visibleIDs(elemOps(e), false)}
+	return d.applyLocal(in)
+}
+
+// listDelete removes the element at index i.
+func (d *Doc) listDelete(obj *object, i int) error {
+	e, ok := obj.elemAt(i)
+	if !ok {
+		return fmt.Errorf("delete %d: %w", i, ErrIndexOutOfRange)
+	}
+	_, err := d.applyLocal(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionDelete, pred: visibleIDs(elemOps(e), false)})
+	return err
+}
+
+// listInc increments the counter at index i.
+func (d *Doc) listInc(obj *object, i int, delta int64) error {
+	e, ok := obj.elemAt(i)
+	if !ok {
+		return fmt.Errorf("increment %d: %w", i, ErrIndexOutOfRange)
+	}
+	pred := visibleIDs(elemOps(e), true)
+	if len(pred) == 0 {
+		return fmt.Errorf("increment %d: %w", i, ErrNotCounter)
+	}
+	_, err := d.applyLocal(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionIncrement,
+		val: scalar{typ: format.ValueInt, num: uint64(delta)}, pred: pred})
+	return err
+}
+
+// splice deletes del positions at pos in a text object and inserts s there,
+// one element per code point. It is the hot path of text editing, so it
+// works on the sequence tree directly instead of going through apply.
+func (d *Doc) splice(obj *object, pos, del int, s string) error {
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("splice: invalid UTF-8 in text: %w", ErrInvalidUTF8)
+	}
+	width := obj.seq.root.width
+	if pos < 0 || pos > width {
+		return fmt.Errorf("splice at %d of %d: %w", pos, width, ErrIndexOutOfRange)
+	}
+	if del < 0 {
+		return fmt.Errorf("splice: negative delete count %d: %w", del, ErrIndexOutOfRange)
+	}
+	if del > width-pos {
+		del = width - pos
+	}
+	for del > 0 {
+		e, _ := obj.elemAt(pos)
+		w := int(e.elem.width)
+		pred := visibleIDs(elemOps(e), false)
+		id := d.nextOpID()
+		for _, p := range pred {
+			if p == e.id {
+				d.addSucc(e, id, nil)
+			} else {
+				for _, x := range e.elem.extra {
+					if x.id == p {
+						d.addSucc(x, id, nil)
+					}
+				}
+			}
+		}
+		obj.seq.setWidth(e, d.elemWidth(obj, e))
+		d.maxOp = id.counter
+		d.record(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionDelete, pred: pred})
+		del -= w
+	}
+	if s == "" {
+		return nil
+	}
+	var leaf *seqNode
+	idx := 0
+	if pos > 0 {
+		l, i, _, ok := obj.seq.find(pos - 1)
+		if !ok {
+			return fmt.Errorf("splice at %d: %w", pos, ErrIndexOutOfRange)
+		}
+		leaf, idx = l, i+1
+	} else {
+		leaf = obj.seq.first
+	}
+	var ref opID
+	if idx > 0 {
+		ref = leaf.elems[idx-1].id
+	}
+	for i, r := range s {
+		n := utf8.RuneLen(r)
+		id := d.nextOpID()
+		e := &op{id: id, action: format.ActionSet, insert: true,
+			val: scalar{typ: format.ValueString, str: s[i : i+n]}, elem: &elemData{ref: ref, width: 1}}
+		obj.seq.insertAt(leaf, idx, e)
+		obj.elems[id] = e
+		d.maxOp = id.counter
+		d.tx.ops = append(d.tx.ops, format.Op{
+			Obj: fmtID(obj.id), Key: format.Key{Elem: fmtID(ref)}, Insert: true,
+			Action: format.ActionSet, Value: format.Value{Type: format.ValueString, Str: e.val.str},
+		})
+		ref = id
+		if e.elem.leaf == leaf {
+			idx++
+		} else {
+			leaf = e.elem.leaf
+			idx = leaf.indexOf(e) + 1
+		}
+	}
+	return nil
+}

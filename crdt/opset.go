@@ -1,0 +1,238 @@
+package crdt
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// objType is the type of a mutable object in the document.
+type objType uint8
+
+const (
+	objMap objType = iota
+	objList
+	objText
+	objTable
+)
+
+func objTypeOf(a format.Action) objType {
+	switch a {
+	case format.ActionMakeList:
+		return objList
+	case format.ActionMakeText:
+		return objText
+	case format.ActionMakeTable:
+		return objTable
+	}
+	return objMap
+}
+
+func (t objType) isSeq() bool { return t == objList || t == objText }
+
+// object is a map, table, list or text. Maps keep, per key, every op that
+// targets the key in op-ID order; sequences keep their elements in a seqTree
+// and an index from element ID to insert op.
+type object struct {
+	id     opID
+	typ    objType
+	parent opID
+	maker  *op // the op that created it; nil for the root
+	props  map[string][]*op
+	seq    *seqTree
+	elems  map[opID]*op
+}
+
+func newObject(id opID, typ objType, parent opID, maker *op) *object {
+	o := &object{id: id, typ: typ, parent: parent, maker: maker}
+	if typ.isSeq() {
+		o.seq = newSeqTree()
+		o.elems = make(map[opID]*op)
+	} else {
+		o.props = make(map[string][]*op)
+	}
+	return o
+}
+
+// Errors returned when an operation refers to something that does not exist.
+var (
+	// ErrMissingObject means an op targets an object the document does not
+	// have.
+	ErrMissingObject = errors.New("crdt: object not found")
+	// ErrMissingElement means an op refers to a list or text element the
+	// document does not have.
+	ErrMissingElement = errors.New("crdt: list element not found")
+)
+
+// opSet is the state of a document: every object with every op that is not
+// a delete.
+type opSet struct {
+	actors actorTable
+	objs   map[opID]*object
+	maxOp  uint64
+}
+
+func newOpSet() opSet {
+	s := opSet{actors: newActorTable(), objs: make(map[opID]*object)}
+	s.objs[opID{}] = newObject(opID{}, objMap, opID{}, nil)
+	return s
+}
+
+// incomingOp is an op being applied, with actor indexes already mapped to
+// the Doc's actor table.
+type incomingOp struct {
+	id     opID
+	obj    opID
+	prop   string
+	elem   opID
+	isProp bool
+	insert bool
+	action format.Action
+	val    scalar
+	pred   []opID
+	mark   *markData
+}
+
+// addSucc records that s supersedes (or, for an increment, adds to) o.
+func (s *opSet) addSucc(o *op, succ opID, inc *incomingOp) {
+	i := len(o.succ)
+	for i > 0 && s.actors.less(succ, o.succ[i-1]) {
+		i--
+	}
+	o.succ = slices.Insert(o.succ, i, succ)
+	if inc != nil && inc.action == format.ActionIncrement {
+		o.incs++
+		o.incSum += int64(inc.val.num)
+	}
+}
+
+// insertSorted adds o to ops keeping op-ID order.
+func (s *opSet) insertSorted(ops []*op, o *op) []*op {
+	i := len(ops)
+	for i > 0 && s.actors.less(o.id, ops[i-1].id) {
+		i--
+	}
+	return slices.Insert(ops, i, o)
+}
+
+// apply integrates one op, local or remote.
+func (s *opSet) apply(in *incomingOp) error {
+	obj := s.objs[in.obj]
+	if obj == nil {
+		return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingObject)
+	}
+	if obj.typ.isSeq() == in.isProp {
+		return fmt.Errorf("op %d: key kind does not match object type: %w", in.id.counter, format.ErrCorrupt)
+	}
+	if in.id.counter > s.maxOp {
+		s.maxOp = in.id.counter
+	}
+	var o *op
+	if in.action != format.ActionDelete {
+		o = &op{id: in.id, action: in.action, insert: in.insert, val: in.val, mark: in.mark}
+	}
+	if !obj.typ.isSeq() {
+		if err := s.applyMap(obj, in, o); err != nil {
+			return err
+		}
+	} else if err := s.applySeq(obj, in, o); err != nil {
+		return err
+	}
+	if o != nil && o.isMake() {
+		s.objs[o.id] = newObject(o.id, objTypeOf(o.action), obj.id, o)
+	}
+	return nil
+}
+
+func (s *opSet) applyMap(obj *object, in *incomingOp, o *op) error {
+	ops := obj.props[in.prop]
+	for _, p := range in.pred {
+		for _, x := range ops {
+			if x.id == p {
+				s.addSucc(x, in.id, in)
+				break
+			}
+		}
+	}
+	if o != nil {
+		obj.props[in.prop] = s.insertSorted(ops, o)
+	}
+	return nil
+}
+
+func (s *opSet) applySeq(obj *object, in *incomingOp, o *op) error {
+	if in.insert {
+		if o == nil {
+			return fmt.Errorf("op %d: insert of a delete: %w", in.id.counter, format.ErrCorrupt)
+		}
+		var ref *op
+		if !in.elem.isZero() {
+			if ref = obj.elems[in.elem]; ref == nil {
+				return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
+			}
+		}
+		o.elem = &elemData{ref: in.elem}
+		o.elem.width = s.elemWidth(obj, o)
+		obj.seq.insertOrdered(ref, o, s.actors.less)
+		obj.elems[o.id] = o
+		return nil
+	}
+	e := obj.elems[in.elem]
+	if e == nil {
+		return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
+	}
+	for _, p := range in.pred {
+		if e.id == p {
+			s.addSucc(e, in.id, in)
+			continue
+		}
+		for _, x := range e.elem.extra {
+			if x.id == p {
+				s.addSucc(x, in.id, in)
+				break
+			}
+		}
+	}
+	if o != nil {
+		e.elem.extra = s.insertSorted(e.elem.extra, o)
+	}
+	obj.seq.setWidth(e, s.elemWidth(obj, e))
+	return nil
+}
+
+// winner returns the visible op with the greatest ID among ops (sorted by
+// ID), or nil.
+func winner(ops []*op) *op {
+	for i := len(ops) - 1; i >= 0; i-- {
+		if ops[i].visible() {
+			return ops[i]
+		}
+	}
+	return nil
+}
+
+// elemWinner returns the current value op of element e, or nil if the
+// element is deleted.
+func elemWinner(e *op) *op {
+	if w := winner(e.elem.extra); w != nil {
+		return w
+	}
+	if e.visible() {
+		return e
+	}
+	return nil
+}
+
+// elemWidth is the visible width of element e in obj.
+func (s *opSet) elemWidth(obj *object, e *op) int32 {
+	w := elemWinner(e)
+	if w == nil {
+		return 0
+	}
+	if obj.typ == objText {
+		return textWidth(w)
+	}
+	return 1
+}

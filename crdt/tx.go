@@ -1,0 +1,187 @@
+package crdt
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// transaction collects the ops made locally since the last commit. Ops are
+// applied to the op set as they are made; the transaction only remembers
+// them (in the binary format's shape, with Doc actor indexes) so that
+// Commit can encode the change.
+type transaction struct {
+	startOp uint64
+	seq     uint64
+	ops     []format.Op
+}
+
+// CommitOptions are (rarer) options passed to commit.
+// If Time is not set then time.Now() is used. To omit a timestamp pass a pointer to the zero time: &time.Time{}
+// If AllowEmpty is not set then commits with no operations will error.
+type CommitOptions struct {
+	Time       *time.Time
+	AllowEmpty bool
+}
+
+// Commit adds a new version to the document with all operations so far.
+// The returned ChangeHash is the new head of the document.
+// Note: You should call commit immediately after modifying the document
+// as most methods that inspect or modify the documents' history
+// will automatically commit any outstanding changes.
+func (d *Doc) Commit(msg string, opts ...CommitOptions) (ChangeHash, error) {
+	allowEmpty := false
+	t := time.Now()
+	for _, o := range opts {
+		if o.AllowEmpty {
+			allowEmpty = true
+		}
+		if o.Time != nil {
+			t = *o.Time
+		}
+	}
+	var millis int64
+	if !t.IsZero() {
+		millis = t.UnixMilli()
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.tx == nil || len(d.tx.ops) == 0 {
+		if !allowEmpty {
+			return ChangeHash{}, ErrEmptyCommit
+		}
+		d.tx = &transaction{startOp: d.maxOp + 1, seq: d.nextSeq(d.actor)}
+	}
+	c, err := d.commit(msg, millis)
+	if err != nil {
+		return ChangeHash{}, err
+	}
+	return c.hash, nil
+}
+
+// closeTx commits outstanding ops as an anonymous change (no message, no
+// time), as automerge-go does before reading history.
+func (d *Doc) closeTx() error {
+	if d.tx == nil || len(d.tx.ops) == 0 {
+		d.tx = nil
+		return nil
+	}
+	_, err := d.commit("", 0)
+	return err
+}
+
+// openTx starts a transaction if none is open and returns the ID the next
+// local op gets.
+func (d *Doc) nextOpID() opID {
+	if d.tx == nil {
+		d.tx = &transaction{startOp: d.maxOp + 1, seq: d.nextSeq(d.actor)}
+	}
+	return opID{counter: d.tx.startOp + uint64(len(d.tx.ops)), actor: d.actor}
+}
+
+// commit encodes the open transaction as a change and records it.
+func (d *Doc) commit(msg string, millis int64) (*Change, error) {
+	tx := d.tx
+	d.tx = nil
+	actors, local := d.changeActors(tx.ops)
+	remap := func(id *format.OpID) {
+		if id.Counter != 0 {
+			id.Actor = local[id.Actor]
+		}
+	}
+	for i := range tx.ops {
+		o := &tx.ops[i]
+		remap(&o.Obj)
+		if !o.Key.IsProp {
+			remap(&o.Key.Elem)
+		}
+		for j := range o.Pred {
+			remap(&o.Pred[j])
+		}
+	}
+	fc := &format.Change{
+		Actors:  actors,
+		Seq:     tx.seq,
+		StartOp: tx.startOp,
+		Time:    millis,
+		Message: msg,
+		Deps:    make([]format.ChangeHash, len(d.heads)),
+		Ops:     tx.ops,
+	}
+	for i, h := range d.heads {
+		fc.Deps[i] = format.ChangeHash(h)
+	}
+	raw, err := encodeChange(fc)
+	if err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	c := changeFromFormat(fc, false)
+	c.raw = raw
+	d.addToHistory(c, d.actor)
+	return c, nil
+}
+
+// changeActors returns a change's actor table (the author first, then every
+// other actor its ops mention, sorted by bytes) and a map from Doc actor
+// index to change actor index.
+func (d *Doc) changeActors(ops []format.Op) ([][]byte, map[uint32]uint32) {
+	used := map[uint32]bool{}
+	note := func(id format.OpID) {
+		if id.Counter != 0 && id.Actor != d.actor {
+			used[id.Actor] = true
+		}
+	}
+	for i := range ops {
+		note(ops[i].Obj)
+		if !ops[i].Key.IsProp {
+			note(ops[i].Key.Elem)
+		}
+		for _, p := range ops[i].Pred {
+			note(p)
+		}
+	}
+	others := make([]uint32, 0, len(used))
+	for a := range used {
+		others = append(others, a)
+	}
+	slices.SortFunc(others, func(a, b uint32) int {
+		return bytes.Compare(d.actors.ids[a], d.actors.ids[b])
+	})
+	actors := [][]byte{d.actors.ids[d.actor]}
+	local := map[uint32]uint32{d.actor: 0}
+	for i, a := range others {
+		actors = append(actors, d.actors.ids[a])
+		local[a] = uint32(i + 1)
+	}
+	return actors, local
+}
+
+func fmtID(id opID) format.OpID { return format.OpID{Counter: id.counter, Actor: id.actor} }
+
+// record appends a local op to the transaction.
+func (d *Doc) record(in *incomingOp) {
+	fo := format.Op{
+		Obj:    fmtID(in.obj),
+		Insert: in.insert,
+		Action: in.action,
+		Value:  in.val.toFormat(),
+	}
+	if in.isProp {
+		fo.Key = format.Key{Prop: in.prop, IsProp: true}
+	} else {
+		fo.Key = format.Key{Elem: fmtID(in.elem)}
+	}
+	if len(in.pred) > 0 {
+		fo.Pred = make([]format.OpID, len(in.pred))
+		for i, p := range in.pred {
+			fo.Pred[i] = fmtID(p)
+		}
+	}
+	if in.mark != nil {
+		fo.MarkName, fo.Expand = in.mark.name, in.mark.expand
+	}
+	d.tx.ops = append(d.tx.ops, fo)
+}
