@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/automerge/automerge-go"
-	"github.com/commonplace/commonplace/crdt/internal/format"
+	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
 )
 
 // amPeer is automerge-go syncing one document.
@@ -22,7 +22,7 @@ func newAMPeer(t testing.TB, d *automerge.Doc) *amPeer {
 	return &amPeer{t: t, doc: d, ss: automerge.NewSyncState(d)}
 }
 
-func (p *amPeer) generate() ([]byte, bool) {
+func (p *amPeer) Generate() ([]byte, bool) {
 	m, ok := p.ss.GenerateMessage()
 	if !ok {
 		return nil, false
@@ -30,13 +30,13 @@ func (p *amPeer) generate() ([]byte, bool) {
 	return m.Bytes(), true
 }
 
-func (p *amPeer) receive(raw []byte) error {
+func (p *amPeer) Receive(raw []byte) error {
 	_, err := p.ss.ReceiveMessage(raw)
 	return err
 }
 
-func (p *amPeer) heads() []format.ChangeHash { return toFormat(p.doc.Heads()) }
-func (p *amPeer) reconnect()                 { p.ss = automerge.NewSyncState(p.doc) }
+func (p *amPeer) Heads() [][32]byte { return synctest.Heads(p.doc.Heads()) }
+func (p *amPeer) Reconnect()        { p.ss = automerge.NewSyncState(p.doc) }
 
 // amHistory edits docs at random, sometimes on a short-lived fork merged
 // back, so histories have concurrent branches.
@@ -61,13 +61,13 @@ func amHistory(t testing.TB, rng *rand.Rand, d *automerge.Doc, n int) {
 }
 
 // graphOf loads every change of d into a fresh change graph.
-func graphOf(t testing.TB, d *automerge.Doc) *changeGraph {
+func graphOf(t testing.TB, d *automerge.Doc) *ChangeGraph {
 	t.Helper()
 	chs, err := d.Changes()
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newChangeGraph()
+	g := NewChangeGraph()
 	if err := g.Apply(automerge.SaveChanges(chs)); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func graphOf(t testing.TB, d *automerge.Doc) *changeGraph {
 	return g
 }
 
-func amDivergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*changeGraph, *automerge.Doc) {
+func amDivergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*ChangeGraph, *automerge.Doc) {
 	t.Helper()
 	base := automerge.New()
 	amHistory(t, rng, base, shared)
@@ -99,15 +99,15 @@ func TestConvergeWithAutomergeGo(t *testing.T) {
 	cases := []struct {
 		name                 string
 		shared, ours, theirs int
-		net                  network
+		net                  synctest.Network
 	}{
-		{"to empty peer", 0, 30, 0, network{maxRounds: 4}},
-		{"from empty peer", 0, 0, 30, network{maxRounds: 4}},
-		{"identical", 40, 0, 0, network{maxRounds: 3}},
-		{"divergent", 100, 15, 20, network{maxRounds: 6}},
-		{"divergent with loss", 100, 15, 20, network{loss: 0.2, maxRounds: 60}},
-		{"divergent with duplicates", 100, 15, 20, network{dup: 0.3, maxRounds: 10}},
-		{"lossy and duplicating", 60, 25, 25, network{loss: 0.15, dup: 0.2, maxRounds: 60}},
+		{"to empty peer", 0, 30, 0, synctest.Network{MaxRounds: 4}},
+		{"from empty peer", 0, 0, 30, synctest.Network{MaxRounds: 4}},
+		{"identical", 40, 0, 0, synctest.Network{MaxRounds: 3}},
+		{"divergent", 100, 15, 20, synctest.Network{MaxRounds: 6}},
+		{"divergent with loss", 100, 15, 20, synctest.Network{Loss: 0.2, MaxRounds: 60}},
+		{"divergent with duplicates", 100, 15, 20, synctest.Network{Dup: 0.3, MaxRounds: 10}},
+		{"lossy and duplicating", 60, 25, 25, synctest.Network{Loss: 0.15, Dup: 0.2, MaxRounds: 60}},
 	}
 	for _, c := range cases {
 		for seed := range uint64(8) {
@@ -115,11 +115,11 @@ func TestConvergeWithAutomergeGo(t *testing.T) {
 				t.Run(fmt.Sprintf("%s/seed%d/weOpen=%v", c.name, seed, weOpen), func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(seed, 2))
 					g, doc := amDivergent(t, rng, c.shared, c.ours, c.theirs)
-					var a, b peer = newProtoPeer(g), newAMPeer(t, doc)
+					var a, b synctest.Peer = newProtoPeer(g), newAMPeer(t, doc)
 					if !weOpen {
 						a, b = b, a
 					}
-					st := runSync(t, a, b, rng, c.net)
+					st := synctest.Run(t, a, b, rng, c.net)
 					mustEqualHeads(t, c.name, g.Heads(), toFormat(doc.Heads()))
 					// Everything we hold must load in automerge-go.
 					mustEqualHeads(t, "our changes in automerge-go", toFormat(amLoad(t, g).Heads()), g.Heads())
@@ -145,20 +145,20 @@ func TestMessagesMatchAutomergeGo(t *testing.T) {
 		mine2, _ := mine.Fork()
 		peer2, _ := peer.Fork()
 
-		ref := runSync(t, newAMPeer(t, mine2), newAMPeer(t, peer2), nil, network{maxRounds: 10})
-		got := runSync(t, newProtoPeer(graphOf(t, mine)), newAMPeer(t, peer), nil, network{maxRounds: 10})
+		ref := synctest.Run(t, newAMPeer(t, mine2), newAMPeer(t, peer2), nil, synctest.Network{MaxRounds: 10})
+		got := synctest.Run(t, newProtoPeer(graphOf(t, mine)), newAMPeer(t, peer), nil, synctest.Network{MaxRounds: 10})
 		t.Logf("seed %d: automerge-go both sides: %v; this package on one side: %v", seed, ref, got)
-		if got.rounds > ref.rounds || got.messages > ref.messages {
+		if got.Rounds > ref.Rounds || got.Messages > ref.Messages {
 			t.Errorf("seed %d: %v, automerge-go alone %v", seed, got, ref)
 		}
 		// The flags section on our first message is the only allowed extra.
-		if got.bytes > ref.bytes+len(flagsSection(0))+1 {
-			t.Errorf("seed %d: %d bytes, automerge-go alone %d", seed, got.bytes, ref.bytes)
+		if got.Bytes > ref.Bytes+len(flagsSection(0))+1 {
+			t.Errorf("seed %d: %d bytes, automerge-go alone %d", seed, got.Bytes, ref.Bytes)
 		}
 	}
 }
 
-func amLoad(t testing.TB, g *changeGraph) *automerge.Doc {
+func amLoad(t testing.TB, g *ChangeGraph) *automerge.Doc {
 	t.Helper()
 	d := automerge.New()
 	if err := d.LoadIncremental(concatChanges(g, g.HashesSince(nil))); err != nil {

@@ -4,14 +4,16 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
 )
 
 // divergent returns two graphs sharing `shared` changes, then extended
 // independently by `ours` and `theirs` changes from disjoint actors.
-func divergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*changeGraph, *changeGraph) {
+func divergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*ChangeGraph, *ChangeGraph) {
 	t.Helper()
 	h := newSynthHistory(rng)
-	a := newChangeGraph()
+	a := NewChangeGraph()
 	h.extend(a, []string{"base-1", "base-2", "base-3"}, shared)
 	b := cloneGraph(t, a)
 	h.extend(a, []string{"ours-1", "ours-2"}, ours)
@@ -23,23 +25,23 @@ func TestConvergeProtoToProto(t *testing.T) {
 	cases := []struct {
 		name                 string
 		shared, ours, theirs int
-		net                  network
+		net                  synctest.Network
 	}{
-		{"both empty", 0, 0, 0, network{maxRounds: 3}},
-		{"to empty peer", 0, 50, 0, network{maxRounds: 4}},
-		{"from empty peer", 0, 0, 50, network{maxRounds: 4}},
-		{"identical", 100, 0, 0, network{maxRounds: 3}},
-		{"divergent", 200, 20, 30, network{maxRounds: 6}},
-		{"divergent with loss", 200, 20, 30, network{loss: 0.2, maxRounds: 60}},
-		{"divergent with duplicates", 200, 20, 30, network{dup: 0.3, maxRounds: 10}},
-		{"lossy and duplicating", 100, 40, 40, network{loss: 0.15, dup: 0.2, maxRounds: 60}},
+		{"both empty", 0, 0, 0, synctest.Network{MaxRounds: 3}},
+		{"to empty peer", 0, 50, 0, synctest.Network{MaxRounds: 4}},
+		{"from empty peer", 0, 0, 50, synctest.Network{MaxRounds: 4}},
+		{"identical", 100, 0, 0, synctest.Network{MaxRounds: 3}},
+		{"divergent", 200, 20, 30, synctest.Network{MaxRounds: 6}},
+		{"divergent with loss", 200, 20, 30, synctest.Network{Loss: 0.2, MaxRounds: 60}},
+		{"divergent with duplicates", 200, 20, 30, synctest.Network{Dup: 0.3, MaxRounds: 10}},
+		{"lossy and duplicating", 100, 40, 40, synctest.Network{Loss: 0.15, Dup: 0.2, MaxRounds: 60}},
 	}
 	for _, c := range cases {
 		for seed := range uint64(20) {
 			t.Run(fmt.Sprintf("%s/seed%d", c.name, seed), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, 1))
 				a, b := divergent(t, rng, c.shared, c.ours, c.theirs)
-				st := runSync(t, newProtoPeer(a), newProtoPeer(b), rng, c.net)
+				st := synctest.Run(t, newProtoPeer(a), newProtoPeer(b), rng, c.net)
 				mustEqualHeads(t, c.name, a.Heads(), b.Heads())
 				if want := c.shared + c.ours + c.theirs; a.ChangeCount() != want || b.ChangeCount() != want {
 					t.Fatalf("change counts %d and %d, want %d", a.ChangeCount(), b.ChangeCount(), want)
@@ -66,7 +68,7 @@ func TestBloomFalsePositivesRecovered(t *testing.T) {
 	if fp == 0 {
 		t.Fatal("scenario has no bloom false positives; pick another seed")
 	}
-	st := runSync(t, newProtoPeer(a), newProtoPeer(b), nil, network{maxRounds: 12})
+	st := synctest.Run(t, newProtoPeer(a), newProtoPeer(b), nil, synctest.Network{MaxRounds: 12})
 	mustEqualHeads(t, "after sync", a.Heads(), b.Heads())
 	t.Logf("%d false positives; %s", fp, st)
 }

@@ -44,7 +44,7 @@ func FuzzDecodeMessage(f *testing.F) {
 		if !bytes.Equal(m2.Encode(), enc) {
 			t.Fatal("encoding is not stable")
 		}
-		g := newChangeGraph()
+		g := NewChangeGraph()
 		g.Apply(synthChange([]byte("fuzz"), 1, 1, nil))
 		s := NewState()
 		_ = Receive(g, s, m)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -174,5 +173,3 @@ func writeGolden(t *testing.T, name string, raw []byte, facts goldenFacts) {
 		t.Fatal(err)
 	}
 }
-
-var errNoChunk = errors.New("not a change chunk")
