@@ -1,0 +1,49 @@
+# Commonplace: two commands matter to a newcomer.
+#   make run   builds what it needs and serves on an embedded Badger store in ./data
+#   make test  runs every test (Go, fuzz smoke runs, Go under GOOS=js in Node, Node interop)
+#
+# Everything else here is a step of those two.
+
+GO        ?= go
+BIN       := bin/commonplace
+DATA      ?= ./data
+ADDR      ?= 127.0.0.1:8080
+FUZZTIME  ?= 5s
+JS_DIR    := scripts/js
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
+
+.PHONY: run build test test-go test-fuzz test-js-wasm test-node vet clean
+
+run: build
+	$(BIN) serve --addr $(ADDR) --data $(DATA)
+
+build:
+	$(GO) build -o $(BIN) ./cmd/commonplace
+
+# npm packages the Node tests use; installed from the lock file.
+$(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package.json $(JS_DIR)/package-lock.json
+	cd $(JS_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+test: vet test-go test-fuzz test-js-wasm test-node
+	@echo "make test: all suites passed"
+
+vet:
+	$(GO) vet ./...
+
+test-go: $(JS_DIR)/node_modules/.package-lock.json
+	$(GO) test -count=1 ./...
+
+# Every fuzz target runs briefly; corpora regressions under testdata/fuzz run in test-go too.
+test-fuzz:
+	FUZZTIME=$(FUZZTIME) scripts/fuzz-smoke
+
+# The engine and the wasm-facing packages also run as GOOS=js in Node.
+test-js-wasm:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" ./crdt/...
+
+test-node: build $(JS_DIR)/node_modules/.package-lock.json
+	cd $(JS_DIR) && COMMONPLACE_BIN=$(CURDIR)/$(BIN) node --test --test-concurrency=1 $$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)
+
+clean:
+	rm -rf bin
