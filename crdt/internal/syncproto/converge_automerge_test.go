@@ -11,32 +11,10 @@ import (
 	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
 )
 
-// amPeer is automerge-go syncing one document.
-type amPeer struct {
-	t   testing.TB
-	doc *automerge.Doc
-	ss  *automerge.SyncState
+func newAMPeer(_ testing.TB, d *automerge.Doc) synctest.Peer {
+	return synctest.NewStatePeer(func() *automerge.SyncState { return automerge.NewSyncState(d) },
+		func() [][32]byte { return synctest.Heads(d.Heads()) })
 }
-
-func newAMPeer(t testing.TB, d *automerge.Doc) *amPeer {
-	return &amPeer{t: t, doc: d, ss: automerge.NewSyncState(d)}
-}
-
-func (p *amPeer) Generate() ([]byte, bool) {
-	m, ok := p.ss.GenerateMessage()
-	if !ok {
-		return nil, false
-	}
-	return m.Bytes(), true
-}
-
-func (p *amPeer) Receive(raw []byte) error {
-	_, err := p.ss.ReceiveMessage(raw)
-	return err
-}
-
-func (p *amPeer) Heads() [][32]byte { return synctest.Heads(p.doc.Heads()) }
-func (p *amPeer) Reconnect()        { p.ss = automerge.NewSyncState(p.doc) }
 
 // amHistory edits docs at random, sometimes on a short-lived fork merged
 // back, so histories have concurrent branches.
@@ -96,31 +74,18 @@ func amDivergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*Chang
 // graph) with automerge-go from random divergent histories, over links that
 // lose and duplicate messages, in both opening orders.
 func TestConvergeWithAutomergeGo(t *testing.T) {
-	cases := []struct {
-		name                 string
-		shared, ours, theirs int
-		net                  synctest.Network
-	}{
-		{"to empty peer", 0, 30, 0, synctest.Network{MaxRounds: 4}},
-		{"from empty peer", 0, 0, 30, synctest.Network{MaxRounds: 4}},
-		{"identical", 40, 0, 0, synctest.Network{MaxRounds: 3}},
-		{"divergent", 100, 15, 20, synctest.Network{MaxRounds: 6}},
-		{"divergent with loss", 100, 15, 20, synctest.Network{Loss: 0.2, MaxRounds: 60}},
-		{"divergent with duplicates", 100, 15, 20, synctest.Network{Dup: 0.3, MaxRounds: 10}},
-		{"lossy and duplicating", 60, 25, 25, synctest.Network{Loss: 0.15, Dup: 0.2, MaxRounds: 60}},
-	}
-	for _, c := range cases {
+	for _, c := range synctest.Scenarios {
 		for seed := range uint64(8) {
 			for _, weOpen := range []bool{true, false} {
-				t.Run(fmt.Sprintf("%s/seed%d/weOpen=%v", c.name, seed, weOpen), func(t *testing.T) {
+				t.Run(fmt.Sprintf("%s/seed%d/weOpen=%v", c.Name, seed, weOpen), func(t *testing.T) {
 					rng := rand.New(rand.NewPCG(seed, 2))
-					g, doc := amDivergent(t, rng, c.shared, c.ours, c.theirs)
+					g, doc := amDivergent(t, rng, c.Shared, c.Ours, c.Theirs)
 					var a, b synctest.Peer = newProtoPeer(g), newAMPeer(t, doc)
 					if !weOpen {
 						a, b = b, a
 					}
-					st := synctest.Run(t, a, b, rng, c.net)
-					mustEqualHeads(t, c.name, g.Heads(), toFormat(doc.Heads()))
+					st := synctest.Run(t, a, b, rng, c.Net)
+					mustEqualHeads(t, c.Name, g.Heads(), toFormat(doc.Heads()))
 					// Everything we hold must load in automerge-go.
 					mustEqualHeads(t, "our changes in automerge-go", toFormat(amLoad(t, g).Heads()), g.Heads())
 					t.Log(st)

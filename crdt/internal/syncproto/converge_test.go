@@ -22,28 +22,14 @@ func divergent(t testing.TB, rng *rand.Rand, shared, ours, theirs int) (*ChangeG
 }
 
 func TestConvergeProtoToProto(t *testing.T) {
-	cases := []struct {
-		name                 string
-		shared, ours, theirs int
-		net                  synctest.Network
-	}{
-		{"both empty", 0, 0, 0, synctest.Network{MaxRounds: 3}},
-		{"to empty peer", 0, 50, 0, synctest.Network{MaxRounds: 4}},
-		{"from empty peer", 0, 0, 50, synctest.Network{MaxRounds: 4}},
-		{"identical", 100, 0, 0, synctest.Network{MaxRounds: 3}},
-		{"divergent", 200, 20, 30, synctest.Network{MaxRounds: 6}},
-		{"divergent with loss", 200, 20, 30, synctest.Network{Loss: 0.2, MaxRounds: 60}},
-		{"divergent with duplicates", 200, 20, 30, synctest.Network{Dup: 0.3, MaxRounds: 10}},
-		{"lossy and duplicating", 100, 40, 40, synctest.Network{Loss: 0.15, Dup: 0.2, MaxRounds: 60}},
-	}
-	for _, c := range cases {
+	for _, c := range synctest.Scenarios {
 		for seed := range uint64(20) {
-			t.Run(fmt.Sprintf("%s/seed%d", c.name, seed), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%s/seed%d", c.Name, seed), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, 1))
-				a, b := divergent(t, rng, c.shared, c.ours, c.theirs)
-				st := synctest.Run(t, newProtoPeer(a), newProtoPeer(b), rng, c.net)
-				mustEqualHeads(t, c.name, a.Heads(), b.Heads())
-				if want := c.shared + c.ours + c.theirs; a.ChangeCount() != want || b.ChangeCount() != want {
+				a, b := divergent(t, rng, c.Shared, c.Ours, c.Theirs)
+				st := synctest.Run(t, newProtoPeer(a), newProtoPeer(b), rng, c.Net)
+				mustEqualHeads(t, c.Name, a.Heads(), b.Heads())
+				if want := c.Shared + c.Ours + c.Theirs; a.ChangeCount() != want || b.ChangeCount() != want {
 					t.Fatalf("change counts %d and %d, want %d", a.ChangeCount(), b.ChangeCount(), want)
 				}
 				t.Log(st)

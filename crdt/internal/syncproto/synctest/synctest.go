@@ -100,3 +100,26 @@ func Heads[H ~[32]byte](hs []H) [][32]byte {
 	}
 	return out
 }
+
+// Scenario is one shape of divergence: a shared history, then changes on
+// each side, synced over a given link.
+type Scenario struct {
+	Name                 string
+	Shared, Ours, Theirs int
+	Net                  Network
+}
+
+// Scenarios are the shapes every engine pairing is tested with. The round
+// bounds are Automerge's: a few rounds on a perfect link, more when
+// messages are lost (each loss costs a reconnect).
+var Scenarios = []Scenario{
+	{"both empty", 0, 0, 0, Network{MaxRounds: 3}},
+	{"to empty peer", 0, 30, 0, Network{MaxRounds: 4}},
+	{"from empty peer", 0, 0, 30, Network{MaxRounds: 4}},
+	{"identical", 40, 0, 0, Network{MaxRounds: 3}},
+	{"divergent", 100, 15, 20, Network{MaxRounds: 6}},
+	{"mostly new", 10, 60, 5, Network{MaxRounds: 6}},
+	{"divergent with loss", 100, 15, 20, Network{Loss: 0.2, MaxRounds: 60}},
+	{"divergent with duplicates", 100, 15, 20, Network{Dup: 0.3, MaxRounds: 10}},
+	{"lossy and duplicating", 60, 25, 25, Network{Loss: 0.15, Dup: 0.2, MaxRounds: 60}},
+}
