@@ -146,7 +146,7 @@ func (d *Doc) applyChange(c *Change) error {
 		if fo.Action == format.ActionMark {
 			in.mark = &markData{name: fo.MarkName, expand: fo.Expand}
 		}
-		if err := d.apply(&in); err != nil {
+		if _, err := d.apply(&in); err != nil {
 			return fmt.Errorf("change %s: %w", c.hash, err)
 		}
 	}

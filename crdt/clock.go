@@ -44,7 +44,7 @@ func visibleAt(o *op, sibs []*op, c *clock) bool {
 	if c == nil {
 		return o.visible()
 	}
-	if !c.covers(o.id) || !(o.action == format.ActionSet || o.isMake()) {
+	if !c.covers(o.id) || !(o.action() == format.ActionSet || o.isMake()) {
 		return false
 	}
 	for _, s := range o.succ {
@@ -61,7 +61,7 @@ func visibleAt(o *op, sibs []*op, c *clock) bool {
 func isIncrement(id opID, sibs []*op) bool {
 	for _, x := range sibs {
 		if x.id == id {
-			return x.action == format.ActionIncrement
+			return x.action() == format.ActionIncrement
 		}
 	}
 	return false
@@ -100,7 +100,7 @@ func (d *Doc) valueAt(o *op, c *clock, sibs ...*op) *Value {
 				continue
 			}
 			for _, y := range sibs {
-				if y.id == s && y.action == format.ActionIncrement {
+				if y.id == s && y.action() == format.ActionIncrement {
 					x.val += y.val.int()
 				}
 			}

@@ -67,19 +67,25 @@ func (d *Doc) loadDocument(chunk format.Chunk) error {
 	if err != nil {
 		return err
 	}
-	fcs, err := format.ReconstructChanges(doc)
-	if err != nil {
-		return err
-	}
 	actors := make([]uint32, len(doc.Actors))
 	for i, a := range doc.Actors {
 		actors[i] = d.actors.intern(a)
 	}
+	// Rebuild the changes first and keep only their bytes and metadata, so
+	// that the rebuilt ops are garbage before the op set is built.
+	fcs, err := format.ReconstructChanges(doc)
+	if err != nil {
+		return err
+	}
+	chs := make([]*Change, len(fcs))
+	for i, fc := range fcs {
+		chs[i] = changeFromFormat(fc, false)
+	}
+	fcs = nil
 	if err := d.loadOps(doc, actors); err != nil {
 		return err
 	}
-	for _, fc := range fcs {
-		c := changeFromFormat(fc, false)
+	for _, c := range chs {
 		d.addToHistory(c, d.actors.intern(c.actor))
 	}
 	return nil
@@ -109,8 +115,12 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 	}
 	var obj *object
 	var last *seqNode
+	var lastElem *op
 	for i := range doc.Ops {
 		fo := &doc.Ops[i]
+		if fo.Action > maxAction {
+			return fmt.Errorf("op %d: action %d: %w", i, fo.Action, format.ErrCorrupt)
+		}
 		if fo.Action == format.ActionDelete {
 			return fmt.Errorf("op %d: delete stored in a document: %w", i, format.ErrCorrupt)
 		}
@@ -122,12 +132,12 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 			if obj = d.objs[objID]; obj == nil {
 				return fmt.Errorf("op %d: %w", i, ErrMissingObject)
 			}
-			last = nil
+			last, lastElem = nil, nil
 		}
 		if obj.typ.isSeq() == fo.Key.IsProp {
 			return fmt.Errorf("op %d: key kind does not match object type: %w", i, format.ErrCorrupt)
 		}
-		o := &op{action: fo.Action, insert: fo.Insert, val: scalarFromFormat(fo.Value)}
+		o := &op{act: uint8(fo.Action), insert: fo.Insert, val: scalarFromFormat(fo.Value)}
 		if o.id, err = mapID(fo.ID); err != nil {
 			return err
 		}
@@ -141,13 +151,12 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 					return err
 				}
 				if v, ok := incs[o.succ[j]]; ok {
-					o.incs++
-					o.incSum += v
+					o.addInc(v)
 				}
 			}
 		}
 		if fo.Action == format.ActionMark {
-			o.mark = &markData{name: fo.MarkName, expand: fo.Expand}
+			o.setMark(&markData{name: fo.MarkName, expand: fo.Expand})
 		}
 		switch {
 		case fo.Key.IsProp:
@@ -160,13 +169,16 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 			o.elem = &elemData{ref: ref}
 			o.elem.width = d.elemWidth(obj, o)
 			last = obj.seq.appendElem(last, o)
-			obj.elems[o.id] = o
+			lastElem = o
 		default:
 			eid, err := mapID(fo.Key.Elem)
 			if err != nil {
 				return err
 			}
-			e := obj.elems[eid]
+			e := lastElem
+			if e == nil || e.id != eid {
+				e = obj.elem(eid)
+			}
 			if e == nil {
 				return fmt.Errorf("op %d: %w", i, ErrMissingElement)
 			}
@@ -174,7 +186,7 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 			obj.seq.setWidth(e, d.elemWidth(obj, e))
 		}
 		if o.isMake() {
-			d.objs[o.id] = newObject(o.id, objTypeOf(o.action), obj.id, o)
+			d.objs[o.id] = newObject(o.id, objTypeOf(o.action()), obj.id, o)
 		}
 	}
 	return nil

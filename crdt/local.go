@@ -23,38 +23,12 @@ var ErrInvalidUTF8 = errors.New("crdt: invalid UTF-8")
 // transaction.
 func (d *Doc) applyLocal(in *incomingOp) (*op, error) {
 	in.id = d.nextOpID()
-	if err := d.apply(in); err != nil {
+	o, err := d.apply(in)
+	if err != nil {
 		return nil, err
 	}
-	d.record(in)
-	return d.lookupNew(in), nil
-}
-
-// lookupNew returns the op just created by in (nil for a delete).
-func (d *Doc) lookupNew(in *incomingOp) *op {
-	if in.action == format.ActionDelete {
-		return nil
-	}
-	obj := d.objs[in.obj]
-	if !obj.typ.isSeq() {
-		ops := obj.props[in.prop]
-		for i := len(ops) - 1; i >= 0; i-- {
-			if ops[i].id == in.id {
-				return ops[i]
-			}
-		}
-		return nil
-	}
-	if in.insert {
-		return obj.elems[in.id]
-	}
-	e := obj.elems[in.elem]
-	for i := len(e.elem.extra) - 1; i >= 0; i-- {
-		if e.elem.extra[i].id == in.id {
-			return e.elem.extra[i]
-		}
-	}
-	return nil
+	d.record(in, o)
+	return o, nil
 }
 
 // visibleIDs returns the IDs of the visible ops among ops.
@@ -193,7 +167,7 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 		}
 		obj.seq.setWidth(e, d.elemWidth(obj, e))
 		d.maxOp = id.counter
-		d.record(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionDelete, pred: pred})
+		d.tx.ops = append(d.tx.ops, pendingOp{obj: obj.id, key: e.id, action: format.ActionDelete, pred: pred})
 		del -= w
 	}
 	if s == "" {
@@ -217,15 +191,12 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 	for i, r := range s {
 		n := utf8.RuneLen(r)
 		id := d.nextOpID()
-		e := &op{id: id, action: format.ActionSet, insert: true,
+		e := &op{id: id, act: uint8(format.ActionSet), insert: true,
 			val: scalar{typ: format.ValueString, str: s[i : i+n]}, elem: &elemData{ref: ref, width: 1}}
 		obj.seq.insertAt(leaf, idx, e)
-		obj.elems[id] = e
+		obj.indexElem(e)
 		d.maxOp = id.counter
-		d.tx.ops = append(d.tx.ops, format.Op{
-			Obj: fmtID(obj.id), Key: format.Key{Elem: fmtID(ref)}, Insert: true,
-			Action: format.ActionSet, Value: format.Value{Type: format.ValueString, Str: e.val.str},
-		})
+		d.tx.ops = append(d.tx.ops, pendingOp{o: e, obj: obj.id, key: ref, insert: true, action: format.ActionSet})
 		ref = id
 		if e.elem.leaf == leaf {
 			idx++

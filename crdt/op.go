@@ -61,17 +61,55 @@ func (s scalar) toFormat() format.Value {
 // but are never visible themselves.
 type op struct {
 	id     opID
-	action format.Action
-	insert bool
 	val    scalar
 	succ   []opID
-	// incs counts the increments among succ, and incSum adds them up; a
-	// counter stays visible while every successor is an increment.
-	incs   int32
+	elem   *elemData // set when this op is an insert op (a sequence element)
+	ext    *opExt    // increments received and mark fields; usually nil
+	act    uint8     // a format.Action; codes above maxAction are refused
+	insert bool
+}
+
+// maxAction is the largest action code an op can hold.
+const maxAction = 255
+
+// opExt holds what few ops need. incs counts the increments among succ and
+// incSum adds them up: a counter stays visible while every successor is an
+// increment.
+type opExt struct {
+	incs   int
 	incSum int64
-	// elem holds sequence-element data when this op is an insert op.
-	elem *elemData
-	mark *markData
+	mark   *markData
+}
+
+func (o *op) action() format.Action { return format.Action(o.act) }
+
+func (o *op) addInc(v int64) {
+	if o.ext == nil {
+		o.ext = &opExt{}
+	}
+	o.ext.incs++
+	o.ext.incSum += v
+}
+
+func (o *op) incs() int {
+	if o.ext == nil {
+		return 0
+	}
+	return o.ext.incs
+}
+
+func (o *op) setMark(m *markData) {
+	if o.ext == nil {
+		o.ext = &opExt{}
+	}
+	o.ext.mark = m
+}
+
+func (o *op) markData() *markData {
+	if o.ext == nil {
+		return nil
+	}
+	return o.ext.mark
 }
 
 // elemData is what a sequence element needs beyond its insert op: the later
@@ -91,7 +129,7 @@ type markData struct {
 }
 
 func (o *op) isMake() bool {
-	switch o.action {
+	switch o.action() {
 	case format.ActionMakeMap, format.ActionMakeList, format.ActionMakeText, format.ActionMakeTable:
 		return true
 	}
@@ -99,29 +137,35 @@ func (o *op) isMake() bool {
 }
 
 func (o *op) isCounter() bool {
-	return o.action == format.ActionSet && o.val.typ == format.ValueCounter
+	return o.action() == format.ActionSet && o.val.typ == format.ValueCounter
 }
 
 // visible reports whether the op currently contributes a value.
 func (o *op) visible() bool {
-	switch o.action {
+	switch o.action() {
 	case format.ActionSet, format.ActionMakeMap, format.ActionMakeList, format.ActionMakeText, format.ActionMakeTable:
 	default:
 		return false
 	}
-	if o.val.typ == format.ValueCounter && o.action == format.ActionSet {
-		return len(o.succ) <= int(o.incs)
+	if o.val.typ == format.ValueCounter && o.action() == format.ActionSet {
+		return len(o.succ) <= o.incs()
 	}
 	return len(o.succ) == 0
 }
 
 // counterValue is the value of a counter op with its increments applied.
-func (o *op) counterValue() int64 { return int64(o.val.num) + o.incSum }
+func (o *op) counterValue() int64 {
+	v := int64(o.val.num)
+	if o.ext != nil {
+		v += o.ext.incSum
+	}
+	return v
+}
 
 // textWidth is how many positions an element occupies in a Text when
 // visible: its length in Unicode code points (one for non-string values).
 func textWidth(o *op) int32 {
-	if o.action == format.ActionSet && o.val.typ == format.ValueString {
+	if o.action() == format.ActionSet && o.val.typ == format.ValueString {
 		return int32(utf8.RuneCountInString(o.val.str))
 	}
 	return 1

@@ -42,14 +42,34 @@ type object struct {
 	maker  *op // the op that created it; nil for the root
 	props  map[string][]*op
 	seq    *seqTree
-	elems  map[opID]*op
+	// elems maps element IDs to insert ops. It is built on first use:
+	// local editing finds elements by position and never needs it.
+	elems map[opID]*op
+}
+
+// elem returns the element with the given ID, or nil.
+func (obj *object) elem(id opID) *op {
+	if obj.elems == nil {
+		obj.elems = make(map[opID]*op, obj.seq.root.count)
+		obj.seq.each(func(e *op) bool {
+			obj.elems[e.id] = e
+			return true
+		})
+	}
+	return obj.elems[id]
+}
+
+// indexElem adds a new element to elems if that index exists.
+func (obj *object) indexElem(e *op) {
+	if obj.elems != nil {
+		obj.elems[e.id] = e
+	}
 }
 
 func newObject(id opID, typ objType, parent opID, maker *op) *object {
 	o := &object{id: id, typ: typ, parent: parent, maker: maker}
 	if typ.isSeq() {
 		o.seq = newSeqTree()
-		o.elems = make(map[opID]*op)
 	} else {
 		o.props = make(map[string][]*op)
 	}
@@ -103,8 +123,7 @@ func (s *opSet) addSucc(o *op, succ opID, inc *incomingOp) {
 	}
 	o.succ = slices.Insert(o.succ, i, succ)
 	if inc != nil && inc.action == format.ActionIncrement {
-		o.incs++
-		o.incSum += int64(inc.val.num)
+		o.addInc(inc.val.int())
 	}
 }
 
@@ -117,36 +136,41 @@ func (s *opSet) insertSorted(ops []*op, o *op) []*op {
 	return slices.Insert(ops, i, o)
 }
 
-// apply integrates one op, local or remote.
-func (s *opSet) apply(in *incomingOp) error {
+// apply integrates one op, local or remote, and returns the op it stored
+// (nil for a delete).
+func (s *opSet) apply(in *incomingOp) (*op, error) {
 	obj := s.objs[in.obj]
 	if obj == nil {
-		return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingObject)
+		return nil, fmt.Errorf("op %d: %w", in.id.counter, ErrMissingObject)
+	}
+	if in.action > maxAction {
+		return nil, fmt.Errorf("op %d: action %d: %w", in.id.counter, in.action, format.ErrCorrupt)
 	}
 	if obj.typ.isSeq() == in.isProp {
-		return fmt.Errorf("op %d: key kind does not match object type: %w", in.id.counter, format.ErrCorrupt)
+		return nil, fmt.Errorf("op %d: key kind does not match object type: %w", in.id.counter, format.ErrCorrupt)
 	}
 	if in.id.counter > s.maxOp {
 		s.maxOp = in.id.counter
 	}
 	var o *op
 	if in.action != format.ActionDelete {
-		o = &op{id: in.id, action: in.action, insert: in.insert, val: in.val, mark: in.mark}
+		o = &op{id: in.id, act: uint8(in.action), insert: in.insert, val: in.val}
+		if in.mark != nil {
+			o.setMark(in.mark)
+		}
 	}
 	if !obj.typ.isSeq() {
-		if err := s.applyMap(obj, in, o); err != nil {
-			return err
-		}
+		s.applyMap(obj, in, o)
 	} else if err := s.applySeq(obj, in, o); err != nil {
-		return err
+		return nil, err
 	}
 	if o != nil && o.isMake() {
-		s.objs[o.id] = newObject(o.id, objTypeOf(o.action), obj.id, o)
+		s.objs[o.id] = newObject(o.id, objTypeOf(o.action()), obj.id, o)
 	}
-	return nil
+	return o, nil
 }
 
-func (s *opSet) applyMap(obj *object, in *incomingOp, o *op) error {
+func (s *opSet) applyMap(obj *object, in *incomingOp, o *op) {
 	ops := obj.props[in.prop]
 	for _, p := range in.pred {
 		for _, x := range ops {
@@ -159,7 +183,6 @@ func (s *opSet) applyMap(obj *object, in *incomingOp, o *op) error {
 	if o != nil {
 		obj.props[in.prop] = s.insertSorted(ops, o)
 	}
-	return nil
 }
 
 func (s *opSet) applySeq(obj *object, in *incomingOp, o *op) error {
@@ -169,17 +192,17 @@ func (s *opSet) applySeq(obj *object, in *incomingOp, o *op) error {
 		}
 		var ref *op
 		if !in.elem.isZero() {
-			if ref = obj.elems[in.elem]; ref == nil {
+			if ref = obj.elem(in.elem); ref == nil {
 				return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
 			}
 		}
 		o.elem = &elemData{ref: in.elem}
 		o.elem.width = s.elemWidth(obj, o)
 		obj.seq.insertOrdered(ref, o, s.actors.less)
-		obj.elems[o.id] = o
+		obj.indexElem(o)
 		return nil
 	}
-	e := obj.elems[in.elem]
+	e := obj.elem(in.elem)
 	if e == nil {
 		return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
 	}
@@ -235,4 +258,21 @@ func (s *opSet) elemWidth(obj *object, e *op) int32 {
 		return textWidth(w)
 	}
 	return 1
+}
+
+// opCount is the number of ops stored in obj (what Save writes for it).
+func (obj *object) opCount() int {
+	n := 0
+	if obj.seq != nil {
+		n = obj.seq.root.count
+		obj.seq.each(func(e *op) bool {
+			n += len(e.elem.extra)
+			return true
+		})
+		return n
+	}
+	for _, ops := range obj.props {
+		n += len(ops)
+	}
+	return n
 }

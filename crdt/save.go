@@ -83,15 +83,15 @@ func (d *Doc) document() *format.Document {
 		return format.OpID{Counter: x.counter, Actor: rank[x.actor]}
 	}
 	conv := func(obj *object, o *op, key format.Key) format.Op {
-		fo := format.Op{ID: id(o.id), Obj: id(obj.id), Key: key, Insert: o.insert, Action: o.action, Value: o.val.toFormat()}
+		fo := format.Op{ID: id(o.id), Obj: id(obj.id), Key: key, Insert: o.insert, Action: o.action(), Value: o.val.toFormat()}
 		if len(o.succ) > 0 {
 			fo.Succ = make([]format.OpID, len(o.succ))
 			for i, s := range o.succ {
 				fo.Succ[i] = id(s)
 			}
 		}
-		if o.mark != nil {
-			fo.MarkName, fo.Expand = o.mark.name, o.mark.expand
+		if m := o.markData(); m != nil {
+			fo.MarkName, fo.Expand = m.name, m.expand
 		}
 		return fo
 	}
@@ -99,9 +99,7 @@ func (d *Doc) document() *format.Document {
 	n := 0
 	for _, o := range d.objs {
 		objs = append(objs, o)
-		if o.seq != nil {
-			n += o.seq.root.count
-		}
+		n += o.opCount()
 	}
 	slices.SortFunc(objs, func(a, b *object) int { return d.compareIDs(a.id, b.id) })
 	doc.Ops = make([]format.Op, 0, n)

@@ -94,7 +94,7 @@ func textString(obj *object, c *clock) string {
 		w := elemWinnerAt(e, c)
 		switch {
 		case w == nil:
-		case w.action == format.ActionSet && w.val.typ == format.ValueString:
+		case w.action() == format.ActionSet && w.val.typ == format.ValueString:
 			b.WriteString(w.val.str)
 		default:
 			b.WriteString("\uFFFC")

@@ -11,12 +11,26 @@ import (
 
 // transaction collects the ops made locally since the last commit. Ops are
 // applied to the op set as they are made; the transaction only remembers
-// them (in the binary format's shape, with Doc actor indexes) so that
-// Commit can encode the change.
+// what Commit needs to encode the change, compactly (the value lives in
+// the stored op).
 type transaction struct {
 	startOp uint64
 	seq     uint64
-	ops     []format.Op
+	ops     []pendingOp
+}
+
+// pendingOp is a local op awaiting commit. o is the stored op (nil for a
+// delete); key is the reference element of an insert or the element an
+// op targets, unless isProp.
+type pendingOp struct {
+	o      *op
+	obj    opID
+	key    opID
+	prop   string
+	pred   []opID
+	action format.Action
+	insert bool
+	isProp bool
 }
 
 // CommitOptions are (rarer) options passed to commit.
@@ -87,21 +101,36 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 	tx := d.tx
 	d.tx = nil
 	actors, local := d.changeActors(tx.ops)
-	remap := func(id *format.OpID) {
-		if id.Counter != 0 {
-			id.Actor = local[id.Actor]
+	id := func(x opID) format.OpID {
+		if x.counter == 0 {
+			return format.OpID{}
 		}
+		return format.OpID{Counter: x.counter, Actor: local[x.actor]}
 	}
+	ops := make([]format.Op, len(tx.ops))
 	for i := range tx.ops {
-		o := &tx.ops[i]
-		remap(&o.Obj)
-		if !o.Key.IsProp {
-			remap(&o.Key.Elem)
+		p := &tx.ops[i]
+		fo := &ops[i]
+		fo.Obj, fo.Insert, fo.Action = id(p.obj), p.insert, p.action
+		if p.isProp {
+			fo.Key = format.Key{Prop: p.prop, IsProp: true}
+		} else {
+			fo.Key = format.Key{Elem: id(p.key)}
 		}
-		for j := range o.Pred {
-			remap(&o.Pred[j])
+		if p.o != nil {
+			fo.Value = p.o.val.toFormat()
+			if m := p.o.markData(); m != nil {
+				fo.MarkName, fo.Expand = m.name, m.expand
+			}
+		}
+		if len(p.pred) > 0 {
+			fo.Pred = make([]format.OpID, len(p.pred))
+			for j, x := range p.pred {
+				fo.Pred[j] = id(x)
+			}
 		}
 	}
+	tx.ops = nil
 	fc := &format.Change{
 		Actors:  actors,
 		Seq:     tx.seq,
@@ -109,7 +138,7 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 		Time:    millis,
 		Message: msg,
 		Deps:    make([]format.ChangeHash, len(d.heads)),
-		Ops:     tx.ops,
+		Ops:     ops,
 	}
 	for i, h := range d.heads {
 		fc.Deps[i] = format.ChangeHash(h)
@@ -127,19 +156,19 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 // changeActors returns a change's actor table (the author first, then every
 // other actor its ops mention, sorted by bytes) and a map from Doc actor
 // index to change actor index.
-func (d *Doc) changeActors(ops []format.Op) ([][]byte, map[uint32]uint32) {
+func (d *Doc) changeActors(ops []pendingOp) ([][]byte, map[uint32]uint32) {
 	used := map[uint32]bool{}
-	note := func(id format.OpID) {
-		if id.Counter != 0 && id.Actor != d.actor {
-			used[id.Actor] = true
+	note := func(id opID) {
+		if id.counter != 0 && id.actor != d.actor {
+			used[id.actor] = true
 		}
 	}
 	for i := range ops {
-		note(ops[i].Obj)
-		if !ops[i].Key.IsProp {
-			note(ops[i].Key.Elem)
+		note(ops[i].obj)
+		if !ops[i].isProp {
+			note(ops[i].key)
 		}
-		for _, p := range ops[i].Pred {
+		for _, p := range ops[i].pred {
 			note(p)
 		}
 	}
@@ -161,27 +190,11 @@ func (d *Doc) changeActors(ops []format.Op) ([][]byte, map[uint32]uint32) {
 
 func fmtID(id opID) format.OpID { return format.OpID{Counter: id.counter, Actor: id.actor} }
 
-// record appends a local op to the transaction.
-func (d *Doc) record(in *incomingOp) {
-	fo := format.Op{
-		Obj:    fmtID(in.obj),
-		Insert: in.insert,
-		Action: in.action,
-		Value:  in.val.toFormat(),
+// record appends a local op to the transaction; o is the op stored for it.
+func (d *Doc) record(in *incomingOp, o *op) {
+	p := pendingOp{o: o, obj: in.obj, prop: in.prop, pred: in.pred, action: in.action, insert: in.insert, isProp: in.isProp}
+	if !in.isProp {
+		p.key = in.elem
 	}
-	if in.isProp {
-		fo.Key = format.Key{Prop: in.prop, IsProp: true}
-	} else {
-		fo.Key = format.Key{Elem: fmtID(in.elem)}
-	}
-	if len(in.pred) > 0 {
-		fo.Pred = make([]format.OpID, len(in.pred))
-		for i, p := range in.pred {
-			fo.Pred[i] = fmtID(p)
-		}
-	}
-	if in.mark != nil {
-		fo.MarkName, fo.Expand = in.mark.name, in.mark.expand
-	}
-	d.tx.ops = append(d.tx.ops, fo)
+	d.tx.ops = append(d.tx.ops, p)
 }

@@ -26,7 +26,7 @@ func (d *Doc) valueOf(o *op) *Value {
 		return &Value{kind: KindVoid}
 	}
 	v := &Value{doc: d}
-	switch o.action {
+	switch o.action() {
 	case format.ActionMakeMap, format.ActionMakeTable:
 		v.kind, v.val = KindMap, &Map{doc: d, obj: o.id, bound: true}
 		return v
