@@ -4,6 +4,7 @@ package format
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/automerge/automerge-go"
@@ -71,7 +72,7 @@ func TestDocumentsFromAutomerge(t *testing.T) {
 				if err != nil {
 					t.Fatalf("automerge-go cannot load our document (compress=%v): %v", compress, err)
 				}
-				if !sameHeads(back.Heads(), heads) {
+				if !slices.Equal(back.Heads(), heads) {
 					t.Fatalf("heads after load differ (compress=%v)", compress)
 				}
 				// Automerge saves the same state to the same bytes.
@@ -100,16 +101,4 @@ func TestDocumentsFromAutomerge(t *testing.T) {
 			}
 		})
 	}
-}
-
-func sameHeads(a, b []automerge.ChangeHash) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -152,15 +152,16 @@ type opDecoder struct {
 }
 
 // rowLimit bounds how many rows (ops plus pred/succ entries) a chunk of n
-// bytes may claim: RLE lets a few bytes stand for many identical rows, but
-// not without bound.
+// bytes may claim. RLE lets a few bytes stand for many rows (deleting a
+// long run of text is a handful of bytes for thousands of ops), so the
+// bound is generous per byte, but it keeps a short hostile input from
+// claiming billions of rows.
 func rowLimit(n int) int {
-	const perByte, floor, ceiling = 1024, 1 << 16, 1 << 26
-	l := n*perByte + floor
-	if l > ceiling || l < 0 {
-		l = ceiling
+	const perByte, floor, ceiling = 1024, 4096, 1 << 26
+	if n > ceiling/perByte {
+		return ceiling
 	}
-	return l
+	return n*perByte + floor
 }
 
 // decodeOps decodes the op columns. limit bounds ops plus list entries.

@@ -42,6 +42,9 @@ type deleteOp struct {
 
 func reconstruct(d *Document) ([]*Change, error) {
 	nActors := len(d.Actors)
+	if err := checkOpActors(d.Ops, nActors, documentOps); err != nil {
+		return nil, err
+	}
 	cmpActor := func(a, b uint32) int { return bytes.Compare(d.Actors[a], d.Actors[b]) }
 	cmpID := func(a, b OpID) int {
 		if a.Counter != b.Counter {
