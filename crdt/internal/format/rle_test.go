@@ -16,6 +16,17 @@ type opt[T any] struct {
 func some[T any](v T) opt[T] { return opt[T]{v, true} }
 func null[T any]() opt[T]    { return opt[T]{} }
 
+// feed appends each value or null to an encoder.
+func feed[T any](in []opt[T], value func(T), null func()) {
+	for _, v := range in {
+		if v.ok {
+			value(v.v)
+		} else {
+			null()
+		}
+	}
+}
+
 func mustHex(t *testing.T, s string) []byte {
 	t.Helper()
 	b, err := hex.DecodeString(s)
@@ -50,13 +61,7 @@ func TestUintRLE(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newUintEncoder()
-			for _, v := range tc.in {
-				if v.ok {
-					e.appendValue(v.v)
-				} else {
-					e.appendNull()
-				}
-			}
+			feed(tc.in, e.appendValue, e.appendNull)
 			got := e.finish()
 			if hex.EncodeToString(got) != tc.want {
 				t.Fatalf("encoded %x, want %s", got, tc.want)
@@ -77,13 +82,7 @@ func TestUintRLE(t *testing.T) {
 
 func TestStringAndIntRLE(t *testing.T) {
 	s := newStrEncoder()
-	for _, v := range []opt[string]{some("a"), some("a"), null[string](), some("b")} {
-		if v.ok {
-			s.appendValue(v.v)
-		} else {
-			s.appendNull()
-		}
-	}
+	feed([]opt[string]{some("a"), some("a"), null[string](), some("b")}, s.appendValue, s.appendNull)
 	if got := hex.EncodeToString(s.finish()); got != "0201610001"+"7f0162" {
 		t.Errorf("string RLE %s", got)
 	}
@@ -107,13 +106,7 @@ func TestDelta(t *testing.T) {
 		{[]opt[int64]{some[int64](3), some[int64](1)}, "7e037e"},
 	} {
 		e := newDeltaEncoder()
-		for _, v := range tc.in {
-			if v.ok {
-				e.appendValue(v.v)
-			} else {
-				e.appendNull()
-			}
-		}
+		feed(tc.in, e.appendValue, e.appendNull)
 		got := e.finish()
 		if hex.EncodeToString(got) != tc.want {
 			t.Errorf("%v: encoded %x, want %s", tc.in, got, tc.want)
