@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestQuickAgainstCommonplace runs the -quick load against a child
+// `commonplace serve` built from this checkout. It checks what the load
+// did (every document fetched, every edit acknowledged and on the server,
+// every edit seen by the reader), never how fast.
+func TestQuickAgainstCommonplace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and runs a load")
+	}
+	bin := filepath.Join(t.TempDir(), "commonplace")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/commonplace")
+	build.Dir = filepath.Join("..", "..")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Skipf("cmd/commonplace does not build yet: %v\n%s", err, out)
+	}
+	runQuick(t, options{servers: []string{"commonplace"}, cpBin: bin})
+}
+
+// TestQuickAgainstReference runs the same load against the reference Node
+// server, which keeps the generator honest about the protocol.
+func TestQuickAgainstReference(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server and runs a load")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	js := filepath.Join("..", "js")
+	if _, err := os.Stat(filepath.Join(js, "node_modules", "@automerge", "automerge-repo")); err != nil {
+		t.Skip("scripts/js/node_modules not installed (npm ci in scripts/js)")
+	}
+	script, err := filepath.Abs(filepath.Join(js, "bench", "ref-server.mjs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runQuick(t, options{servers: []string{"reference"}, node: node, refScript: script})
+}
+
+func runQuick(t *testing.T, o options) {
+	t.Helper()
+	o.cfg = quickConfig()
+	o.jsonPath = filepath.Join(t.TempDir(), "report.json")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	var table bytes.Buffer
+	rep, err := run(ctx, o, &table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := o.servers[0]
+	f, ok := rep.Servers[name]
+	if !ok {
+		t.Fatalf("no figures for %s", name)
+	}
+	cfg := o.cfg
+	checks := []struct {
+		what     string
+		got, want int
+	}{
+		{"cold docs", f.Cold.Docs, cfg.ColdDocs},
+		{"shared edits", f.Shared.Edits, cfg.Clients * cfg.EditsPerClient},
+		{"acked edits", f.Shared.Acked, cfg.Clients * cfg.EditsPerClient},
+		{"ack samples", f.Shared.Ack.N, cfg.Clients * cfg.EditsPerClient},
+		{"acked in window", f.Shared.AckedInWindow, cfg.Clients * cfg.EditsPerClient},
+		{"unacked edits", f.Shared.Unacked, 0},
+		{"acked edits missing on server", f.Shared.LostAcked, 0},
+		{"visible samples", f.Visible.Latency.N, cfg.VisibleEdits},
+		{"edits never seen", f.Visible.Missing, 0},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s = %d, want %d", c.what, c.got, c.want)
+		}
+	}
+	if f.Cold.DocsPerSec <= 0 || f.Shared.EditsPerSec <= 0 || f.PeakRSSMiB <= 0 {
+		t.Errorf("figures not measured: %+v", f)
+	}
+	if !strings.Contains(table.String(), "edit-to-visible p99") {
+		t.Errorf("table lacks rows:\n%s", table.String())
+	}
+	raw, err := os.ReadFile(o.jsonPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back report
+	if err := json.Unmarshal(raw, &back); err != nil {
+		t.Fatalf("JSON report: %v", err)
+	}
+	if back.Servers[name].Shared.Acked != f.Shared.Acked || len(back.Rows) != len(metrics) {
+		t.Errorf("JSON report differs from the run: %s", raw)
+	}
+}

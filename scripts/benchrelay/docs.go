@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/automerge/automerge-go"
+)
+
+// errUnavailable is recorded when the server answers doc-unavailable for a
+// document the generator expects it to have.
+var errUnavailable = fmt.Errorf("server answered doc-unavailable")
+
+// latch counts documents still waiting for a condition and remembers the
+// first failure.
+type latch struct {
+	mu   sync.Mutex
+	left int
+	err  error
+	done chan struct{}
+}
+
+func newLatch(n int) *latch {
+	l := &latch{left: n, done: make(chan struct{})}
+	if n == 0 {
+		close(l.done)
+	}
+	return l
+}
+
+func (l *latch) countDown(err error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if err != nil && l.err == nil {
+		l.err = err
+	}
+	l.left--
+	if l.left == 0 {
+		close(l.done)
+	}
+}
+
+// wait blocks until every document counted down, the client's connection
+// ends or ctx expires.
+func (l *latch) wait(ctx context.Context, c *client, what string) error {
+	select {
+	case <-l.done:
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return l.err
+	case <-c.reader:
+		return fmt.Errorf("%s: connection ended: %w", what, c.Err())
+	case <-ctx.Done():
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		return fmt.Errorf("%s: %d documents left: %w", what, l.left, ctx.Err())
+	}
+}
+
+// once wraps a doc observer condition so the latch counts each document once.
+func (l *latch) once(cond func(ds *docState, v serverView) bool) func(*docState, serverView, time.Time) {
+	fired := false // guarded by the document's lock, under which observers run
+	return func(ds *docState, v serverView, _ time.Time) {
+		if !fired && cond(ds, v) {
+			fired = true
+			l.countDown(nil)
+		}
+	}
+}
+
+// pushDocs sends documents the server does not have yet and waits until the
+// server reports every one's heads. At most window documents are in flight.
+func pushDocs(ctx context.Context, c *client, docs []*docState, window int) error {
+	l := newLatch(len(docs))
+	sem := make(chan struct{}, max(window, 1))
+	for _, ds := range docs {
+		want := ds.doc.Heads()
+		ds.observe = l.once(func(_ *docState, v serverView) bool {
+			if sameHashes(v.Heads, want) || sameHashes(v.LastSync, want) {
+				<-sem
+				return true
+			}
+			return false
+		})
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return fmt.Errorf("push: %w", ctx.Err())
+		case <-c.reader:
+			return fmt.Errorf("push: connection ended: %w", c.Err())
+		}
+		if err := c.open(ds); err != nil {
+			return fmt.Errorf("push: %w", err)
+		}
+	}
+	return l.wait(ctx, c, "push")
+}
+
+// fetchDocs asks the server for documents the client does not have and
+// waits until done reports each complete. It returns their states in ids'
+// order.
+func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docState, v serverView) bool) ([]*docState, error) {
+	l := newLatch(len(ids))
+	out := make([]*docState, len(ids))
+	for i, id := range ids {
+		ds := newDocState(id, automerge.New(), true)
+		ds.observe = l.once(done)
+		ds.unavailable = func(time.Time) { l.countDown(fmt.Errorf("doc %s: %w", id, errUnavailable)) }
+		out[i] = ds
+	}
+	for _, ds := range out {
+		if err := c.open(ds); err != nil {
+			return nil, fmt.Errorf("fetch: %w", err)
+		}
+	}
+	if err := l.wait(ctx, c, "fetch"); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// hasHeads is a fetch condition: the client's copy has exactly want.
+func hasHeads(want map[string][]automerge.ChangeHash) func(*docState, serverView) bool {
+	return func(ds *docState, _ serverView) bool {
+		return sameHashes(ds.doc.Heads(), want[ds.id])
+	}
+}
+
+// caughtUp is a fetch condition for documents whose heads are not known in
+// advance: the client has something and the server reports the same heads.
+func caughtUp(ds *docState, v serverView) bool {
+	h := ds.doc.Heads()
+	return len(h) > 0 && sameHashes(v.Heads, h)
+}
+
+func sameHashes(a, b []automerge.ChangeHash) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, h := range a {
+		if !slices.Contains(b, h) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,162 @@
+// Command benchrelay measures an automerge-repo sync server under load: it
+// starts each server under test as a child process in a fresh temporary
+// directory on 127.0.0.1, drives it with the same Go load generator (peers
+// speaking automerge-repo's WebSocket protocol v1 with automerge-go
+// documents), and prints one table comparing commonplace's relay with the
+// reference Node server. docs/BENCHMARKS.md explains every figure; the
+// scripts/bench-relay wrapper builds what it needs and runs this.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+// options is the parsed command line.
+type options struct {
+	cfg       config
+	quick     bool
+	servers   []string
+	cpBin     string
+	node      string
+	refScript string
+	jsonPath  string
+	command   string
+}
+
+func main() {
+	opts, err := parseOptions(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchrelay:", err)
+		os.Exit(2)
+	}
+	opts.command = strings.Join(os.Args, " ")
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if _, err := run(ctx, opts, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "benchrelay:", err)
+		os.Exit(1)
+	}
+}
+
+func parseOptions(args []string) (options, error) {
+	var o options
+	full := fullConfig()
+	fs := flag.NewFlagSet("benchrelay", flag.ContinueOnError)
+	fs.BoolVar(&o.quick, "quick", false, "small smoke run bounded by counts (overrides the full preset; explicit size flags still apply)")
+	servers := fs.String("servers", "reference,commonplace", "comma-separated servers to run: reference, commonplace")
+	fs.StringVar(&o.cpBin, "commonplace", "", "path to the commonplace binary")
+	fs.StringVar(&o.node, "node", "node", "node executable for the reference server")
+	fs.StringVar(&o.refScript, "ref-script", "scripts/js/bench/ref-server.mjs", "reference server script")
+	fs.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this path")
+	full.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	o.cfg = full
+	if o.quick {
+		// Start from the quick preset and re-apply the flags given.
+		o.cfg = quickConfig()
+		qs := flag.NewFlagSet("quick", flag.ContinueOnError)
+		o.cfg.register(qs)
+		var err error
+		fs.Visit(func(f *flag.Flag) {
+			if qs.Lookup(f.Name) != nil && err == nil {
+				err = qs.Set(f.Name, f.Value.String())
+			}
+		})
+		if err != nil {
+			return o, err
+		}
+	}
+	for _, s := range strings.Split(*servers, ",") {
+		switch s = strings.TrimSpace(s); s {
+		case "reference", "commonplace":
+			o.servers = append(o.servers, s)
+		case "":
+		default:
+			return o, fmt.Errorf("unknown server %q (want reference or commonplace)", s)
+		}
+	}
+	if len(o.servers) == 0 {
+		return o, fmt.Errorf("-servers names no server")
+	}
+	if err := o.cfg.validate(); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+func (o options) launcher(name string) (launcher, error) {
+	switch name {
+	case "commonplace":
+		if o.cpBin == "" {
+			return nil, fmt.Errorf("-commonplace BINARY is required to run commonplace")
+		}
+		return commonplaceLauncher{bin: o.cpBin}, nil
+	default:
+		script, err := filepath.Abs(o.refScript)
+		if err != nil {
+			return nil, fmt.Errorf("reference script: %w", err)
+		}
+		return referenceLauncher{node: o.node, script: script}, nil
+	}
+}
+
+// run measures every selected server in turn (never two at once, so they
+// do not compete for CPU), prints the table to out and writes the JSON
+// report if asked.
+func run(ctx context.Context, o options, out io.Writer) (report, error) {
+	rep := report{
+		Command: o.command,
+		Started: time.Now().UTC().Format(time.RFC3339),
+		Host:    map[string]any{"cpus": runtime.NumCPU(), "go": runtime.Version(), "os": runtime.GOOS + "/" + runtime.GOARCH},
+		Config:  o.cfg.summary(),
+		Servers: map[string]serverFigures{},
+	}
+	slog.Info("building cold-sync fixture", "docs", o.cfg.ColdDocs, "changes", o.cfg.ColdChanges)
+	fx, err := newColdFixture(o.cfg.ColdDocs, o.cfg.ColdChanges)
+	if err != nil {
+		return rep, err
+	}
+	codec, err := wire.NewCodec(wire.DefaultLimits())
+	if err != nil {
+		return rep, err
+	}
+	for _, name := range o.servers {
+		l, err := o.launcher(name)
+		if err != nil {
+			return rep, err
+		}
+		slog.Info("measuring", "server", name)
+		fig, err := runServer(ctx, l, o.cfg, fx, codec)
+		if err != nil {
+			return rep, fmt.Errorf("%s: %w", name, err)
+		}
+		rep.Servers[name] = fig
+		slog.Info("done", "server", name, "seconds", fig.Seconds)
+	}
+	rep.Rows = compare(rep.Servers)
+	printTable(out, rep.Rows)
+	if o.jsonPath != "" {
+		if err := writeJSON(o.jsonPath, rep); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// coldResult is phase 1: a new client fetches every preloaded document.
+type coldResult struct {
+	Docs           int     `json:"docs"`
+	ChangesPerDoc  int     `json:"changes_per_doc"`
+	PreloadSeconds float64 `json:"preload_seconds"`
+	Seconds        float64 `json:"seconds"`
+	DocsPerSec     float64 `json:"docs_per_sec"`
+	ServerCPUMs    float64 `json:"server_cpu_ms"`
+	CPUPerDocMs    float64 `json:"server_cpu_per_doc_ms"`
+}
+
+// runCold pushes the fixture through the protocol (one loader client), lets
+// the server settle, then times a fresh client that requests every document
+// at once until it holds each one's heads.
+func runCold(ctx context.Context, env *runEnv, fx *coldFixture) (coldResult, error) {
+	ctx, cancel := context.WithTimeout(ctx, env.cfg.PhaseTimeout)
+	defer cancel()
+	res := coldResult{Docs: len(fx.ids), ChangesPerDoc: env.cfg.ColdChanges}
+
+	states, err := fx.states()
+	if err != nil {
+		return res, err
+	}
+	loader, err := env.dial(ctx)
+	if err != nil {
+		return res, fmt.Errorf("cold preload: %w", err)
+	}
+	start := time.Now()
+	err = pushDocs(ctx, loader, states, env.cfg.Window)
+	loader.close()
+	if err != nil {
+		return res, fmt.Errorf("cold preload: %w", err)
+	}
+	res.PreloadSeconds = time.Since(start).Seconds()
+	if err := sleepCtx(ctx, env.cfg.Settle); err != nil {
+		return res, fmt.Errorf("cold settle: %w", err)
+	}
+
+	fetcher, err := env.dial(ctx)
+	if err != nil {
+		return res, fmt.Errorf("cold fetch: %w", err)
+	}
+	defer fetcher.close()
+	cpu, err := env.startCPU()
+	if err != nil {
+		return res, err
+	}
+	start = time.Now()
+	if _, err := fetchDocs(ctx, fetcher, fx.ids, hasHeads(fx.heads)); err != nil {
+		return res, fmt.Errorf("cold fetch: %w", err)
+	}
+	elapsed := time.Since(start)
+	used, err := cpu()
+	if err != nil {
+		return res, err
+	}
+	res.Seconds = elapsed.Seconds()
+	res.DocsPerSec = float64(res.Docs) / elapsed.Seconds()
+	res.ServerCPUMs = millis(used)
+	res.CPUPerDocMs = millis(used) / float64(res.Docs)
+	return res, nil
+}
+
+// sleepCtx waits d or until ctx ends.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"syscall"
+	"time"
+
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+// runEnv is what a phase needs: the configuration, the server under test
+// and the shared frame codec.
+type runEnv struct {
+	cfg    config
+	server *serverProc
+	codec  *wire.Codec
+}
+
+func (env *runEnv) dial(ctx context.Context) (*client, error) {
+	if err := env.server.alive(); err != nil {
+		return nil, err
+	}
+	return dial(ctx, env.server.url, env.codec, env.cfg.Workers)
+}
+
+// startCPU samples the server's CPU time; the returned function gives the
+// CPU used since.
+func (env *runEnv) startCPU() (func() (time.Duration, error), error) {
+	before, err := env.server.cpu()
+	if err != nil {
+		return nil, err
+	}
+	return func() (time.Duration, error) {
+		after, err := env.server.cpu()
+		if err != nil {
+			return 0, err
+		}
+		return after - before, nil
+	}, nil
+}
+
+// serverFigures is everything measured against one server.
+type serverFigures struct {
+	Server         string        `json:"server"`
+	Cold           coldResult    `json:"cold_sync"`
+	Shared         sharedResult  `json:"shared_edits"`
+	Visible        visibleResult `json:"edit_to_visible"`
+	PeakRSSMiB     float64       `json:"server_peak_rss_mib"`
+	GeneratorCPUMs float64       `json:"generator_cpu_ms"`
+	Seconds        float64       `json:"seconds"`
+}
+
+// runServer starts one server, runs the three phases against it, reads its
+// peak RSS and stops it, also on failure.
+func runServer(ctx context.Context, l launcher, cfg config, fx *coldFixture, codec *wire.Codec) (serverFigures, error) {
+	fig := serverFigures{Server: l.name()}
+	start := time.Now()
+	genBefore := selfCPU()
+	srv, err := startServer(ctx, l)
+	if err != nil {
+		return fig, err
+	}
+	defer srv.stop()
+	env := &runEnv{cfg: cfg, server: srv, codec: codec}
+
+	if fig.Cold, err = runCold(ctx, env, fx); err != nil {
+		return fig, withLog(srv, err)
+	}
+	if fig.Shared, err = runShared(ctx, env); err != nil {
+		return fig, withLog(srv, err)
+	}
+	if fig.Visible, err = runVisible(ctx, env); err != nil {
+		return fig, withLog(srv, err)
+	}
+	rss, err := srv.peakRSS()
+	if err != nil {
+		return fig, err
+	}
+	fig.PeakRSSMiB = float64(rss) / (1 << 20)
+	fig.GeneratorCPUMs = millis(selfCPU() - genBefore)
+	fig.Seconds = time.Since(start).Seconds()
+	return fig, nil
+}
+
+func withLog(s *serverProc, err error) error {
+	if alive := s.alive(); alive != nil {
+		return fmt.Errorf("%w (%w)", err, alive)
+	}
+	return fmt.Errorf("%w\n%s log tail:\n%s", err, s.name, s.logTail())
+}
+
+// selfCPU is the generator's own CPU time, to tell when the generator
+// rather than the server was the bottleneck.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
