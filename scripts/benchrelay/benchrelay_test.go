@@ -68,7 +68,7 @@ func runQuick(t *testing.T, o options) {
 	}
 	cfg := o.cfg
 	checks := []struct {
-		what     string
+		what      string
 		got, want int
 	}{
 		{"cold docs", f.Cold.Docs, cfg.ColdDocs},
