@@ -3,6 +3,7 @@ package crdt
 import (
 	"fmt"
 	"slices"
+	"unsafe"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
 	"github.com/commonplace/commonplace/crdt/internal/syncproto"
@@ -61,11 +62,16 @@ func (g docGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
 	return out
 }
 
+// Deps returns the change's own dependency list, viewed as format hashes
+// (the same [32]byte underneath) rather than copied: the protocol reads it
+// for every change since the last sync.
 func (g docGraph) Deps(h format.ChangeHash) []format.ChangeHash {
-	if i, ok := g.d.byHash[ChangeHash(h)]; ok {
-		return toFormatHashes(g.d.changes[i].deps)
+	i, ok := g.d.byHash[ChangeHash(h)]
+	if !ok || len(g.d.changes[i].deps) == 0 {
+		return nil
 	}
-	return nil
+	deps := g.d.changes[i].deps
+	return unsafe.Slice((*format.ChangeHash)(unsafe.Pointer(&deps[0])), len(deps))
 }
 
 func (g docGraph) RawChange(h format.ChangeHash) []byte {

@@ -52,7 +52,7 @@ func (g *ChangeGraph) ChangeCount() int { return len(g.order) }
 // Deps implements Graph.
 func (g *ChangeGraph) Deps(h format.ChangeHash) []format.ChangeHash {
 	if c := g.applied[h]; c != nil {
-		return slices.Clone(c.deps)
+		return c.deps
 	}
 	return nil
 }

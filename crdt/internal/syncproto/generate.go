@@ -155,7 +155,8 @@ func concatChanges(g Graph, hashes []format.ChangeHash) []byte {
 // peer's last sync that none of its bloom filters contains, every change
 // depending on one of those (the filter may have hidden a change the peer
 // lacks behind a false positive, but never one it has), and whatever it
-// asked for by name.
+// asked for by name. HashesSince lists dependencies first, so one forward
+// pass closes the set over dependents.
 func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.ChangeHash {
 	asked := appendKnown(nil, g, need)
 	if len(have) == 0 {
@@ -168,33 +169,24 @@ func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.Chang
 	since := g.HashesSince(sortedUnique(lastSync))
 
 	toSend := make(map[format.ChangeHash]struct{})
-	dependents := make(map[format.ChangeHash][]format.ChangeHash)
+	var ordered []format.ChangeHash
 	for _, h := range since {
-		for _, d := range g.Deps(h) {
-			dependents[d] = append(dependents[d], h)
-		}
-		if !anyContains(have, h) {
+		if !anyContains(have, h) || anyIn(g.Deps(h), toSend) {
 			toSend[h] = struct{}{}
+			ordered = append(ordered, h)
 		}
 	}
-	stack := make([]format.ChangeHash, 0, len(toSend))
-	for h := range toSend {
-		stack = append(stack, h)
-	}
-	for len(stack) > 0 {
-		h := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		for _, d := range dependents[h] {
-			if _, ok := toSend[d]; !ok {
-				toSend[d] = struct{}{}
-				stack = append(stack, d)
-			}
-		}
-	}
+	out := appendMembers(make([]format.ChangeHash, 0, len(ordered)+len(asked)), asked, toSend, false)
+	return append(out, ordered...)
+}
 
-	out := make([]format.ChangeHash, 0, len(toSend)+len(asked))
-	out = appendMembers(out, asked, toSend, false)
-	return appendMembers(out, since, toSend, true)
+func anyIn(hs []format.ChangeHash, set map[format.ChangeHash]struct{}) bool {
+	for _, h := range hs {
+		if _, ok := set[h]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 func anyContains(have []Have, h format.ChangeHash) bool {

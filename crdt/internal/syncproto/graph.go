@@ -4,7 +4,7 @@ import "github.com/commonplace/commonplace/crdt/internal/format"
 
 // Graph is the view of a document the sync protocol needs: its change
 // graph and a way to take in chunks. Hash lists it returns are owned by
-// the caller.
+// the caller, except those from Deps.
 type Graph interface {
 	// Heads returns the document's heads, sorted byte-wise.
 	Heads() []format.ChangeHash
@@ -14,10 +14,11 @@ type Graph interface {
 	// ChangeCount is the number of applied changes.
 	ChangeCount() int
 	// HashesSince returns every applied change that is not among since or
-	// their ancestors, dependencies first. Hashes in since that the
+	// their ancestors, dependencies first (the protocol relies on it). Hashes in since that the
 	// document lacks are ignored; an empty since means every change.
 	HashesSince(since []format.ChangeHash) []format.ChangeHash
-	// Deps returns the dependencies of an applied change.
+	// Deps returns the dependencies of an applied change. The caller only
+	// reads the result, so it may be the graph's own slice.
 	Deps(h format.ChangeHash) []format.ChangeHash
 	// RawChange returns the change chunk of an applied change, or nil.
 	RawChange(h format.ChangeHash) []byte
