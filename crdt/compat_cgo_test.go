@@ -127,10 +127,6 @@ var compatScripts = []script{
 		}},
 }
 
-const (
-	actorA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	actorB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
-)
 
 // TestCompatSameHashes runs each script on both engines with the same actor
 // and time: the changes must hash the same, each engine must load the

@@ -46,7 +46,8 @@ func Load(b []byte) (*Doc, error) {
 	if err := d.applyChanges(chs); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
-	d.savedUntil = len(d.changes)
+	// As in automerge-go, SaveIncremental on a loaded document returns
+	// every change: loading does not count as saving.
 	return d, nil
 }
 

@@ -2,7 +2,9 @@ package crdt
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
@@ -95,8 +97,9 @@ func (d *Doc) writeValue(s slot, value any) error {
 			return err
 		}
 		m := &Map{doc: d, obj: o.id, bound: true}
-		for k, x := range v {
-			if err := d.writeValue(slot{obj: d.objs[o.id], key: k, parent: m}, x); err != nil {
+		// Sorted keys make the change (and its hash) deterministic.
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			if err := d.writeValue(slot{obj: d.objs[o.id], key: k, parent: m}, v[k]); err != nil {
 				return err
 			}
 		}
