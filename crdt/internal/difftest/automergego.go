@@ -1,0 +1,25 @@
+//go:build cgo && !js && !wasip1
+
+package difftest
+
+import (
+	"time"
+
+	"github.com/automerge/automerge-go"
+)
+
+// AutomergeGo is the Rust core through automerge-go, the reference engine.
+func AutomergeGo() Engine {
+	return (&API[*automerge.Doc, *automerge.Value, *automerge.Map, *automerge.List, *automerge.Text,
+		*automerge.Counter, automerge.Kind, automerge.ChangeHash, *automerge.Change, automerge.CommitOptions]{
+		Name: "automerge-go", New: automerge.New, Load: automerge.Load,
+		LoadChanges: automerge.LoadChanges, SaveChanges: automerge.SaveChanges,
+		NewMap: automerge.NewMap, NewList: automerge.NewList, NewText: automerge.NewText, NewCounter: automerge.NewCounter,
+		CommitAt: func(at time.Time) automerge.CommitOptions { return automerge.CommitOptions{Time: &at} },
+		Kinds: map[automerge.Kind]Kind{
+			automerge.KindNull: KindNull, automerge.KindBool: KindBool, automerge.KindInt64: KindInt, automerge.KindUint64: KindUint,
+			automerge.KindFloat64: KindFloat, automerge.KindStr: KindStr, automerge.KindBytes: KindBytes, automerge.KindTime: KindTime,
+			automerge.KindCounter: KindCounter, automerge.KindMap: KindMap, automerge.KindList: KindList, automerge.KindText: KindText,
+		},
+	}).Engine()
+}

@@ -1,0 +1,23 @@
+package difftest
+
+import (
+	"time"
+
+	"github.com/commonplace/commonplace/crdt"
+)
+
+// Crdt is the pure-Go engine under test.
+func Crdt() Engine {
+	return (&API[*crdt.Doc, *crdt.Value, *crdt.Map, *crdt.List, *crdt.Text,
+		*crdt.Counter, crdt.Kind, crdt.ChangeHash, *crdt.Change, crdt.CommitOptions]{
+		Name: "crdt", New: crdt.New, Load: crdt.Load,
+		LoadChanges: crdt.LoadChanges, SaveChanges: crdt.SaveChanges,
+		NewMap: crdt.NewMap, NewList: crdt.NewList, NewText: crdt.NewText, NewCounter: crdt.NewCounter,
+		CommitAt: func(at time.Time) crdt.CommitOptions { return crdt.CommitOptions{Time: &at} },
+		Kinds: map[crdt.Kind]Kind{
+			crdt.KindNull: KindNull, crdt.KindBool: KindBool, crdt.KindInt64: KindInt, crdt.KindUint64: KindUint,
+			crdt.KindFloat64: KindFloat, crdt.KindStr: KindStr, crdt.KindBytes: KindBytes, crdt.KindTime: KindTime,
+			crdt.KindCounter: KindCounter, crdt.KindMap: KindMap, crdt.KindList: KindList, crdt.KindText: KindText,
+		},
+	}).Engine()
+}
