@@ -124,8 +124,11 @@ func decodeChangeMetas(cs columnSet, numActors int, limit int) ([]ChangeMeta, er
 	for i := range metas {
 		m := &metas[i]
 		a, ok, err := actor.next()
-		if err != nil || !ok || a >= uint64(numActors) {
-			return nil, fmt.Errorf("change %d actor %d (%v): %w", i, a, err, ErrCorrupt)
+		if err != nil {
+			return nil, fmt.Errorf("change %d actor: %w", i, err)
+		}
+		if !ok || a >= uint64(numActors) {
+			return nil, fmt.Errorf("change %d actor %d of %d (null: %v): %w", i, a, numActors, !ok, ErrCorrupt)
 		}
 		m.Actor = uint32(a)
 		var v int64
@@ -144,8 +147,11 @@ func decodeChangeMetas(cs columnSet, numActors int, limit int) ([]ChangeMeta, er
 			return nil, fmt.Errorf("change %d message: %w", i, err)
 		}
 		k, ok, err := depCount.next()
-		if err != nil || !ok {
-			return nil, fmt.Errorf("change %d dependency count (%v): %w", i, err, ErrCorrupt)
+		if err != nil {
+			return nil, fmt.Errorf("change %d dependency count: %w", i, err)
+		}
+		if !ok {
+			return nil, fmt.Errorf("change %d dependency count is null: %w", i, ErrCorrupt)
 		}
 		if k > uint64(budget) {
 			return nil, fmt.Errorf("change %d: %d dependencies: %w", i, k, ErrTooLarge)
@@ -153,9 +159,12 @@ func decodeChangeMetas(cs columnSet, numActors int, limit int) ([]ChangeMeta, er
 		budget -= int(k)
 		start := len(depStore)
 		for j := uint64(0); j < k; j++ {
-			v, ok, err := deps.next()
-			if err != nil || !ok || v < 0 || v >= int64(n) {
-				return nil, fmt.Errorf("change %d dependency %d (%v): %w", i, v, err, ErrCorrupt)
+			v, err := nextDelta(deps, false)
+			if err != nil {
+				return nil, fmt.Errorf("change %d dependency: %w", i, err)
+			}
+			if v >= int64(n) {
+				return nil, fmt.Errorf("change %d dependency %d of %d changes: %w", i, v, n, ErrCorrupt)
 			}
 			depStore = append(depStore, uint64(v))
 		}

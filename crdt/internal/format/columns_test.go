@@ -1,0 +1,53 @@
+package format
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+)
+
+// TestColumnOrderIgnoresDeflateBit: a deflated key counter column (0x1b)
+// sorts before the key string column (0x15), as in Automerge.
+func TestColumnOrderIgnoresDeflateBit(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		specs []byte
+		want  error
+	}{
+		{"deflated before plain", []byte{0x13 | deflateBit, 0x15}, nil},
+		{"plain then deflated", []byte{0x15, 0x13 | deflateBit}, ErrCorrupt},
+		{"same column twice", []byte{0x13, 0x13 | deflateBit}, ErrCorrupt},
+	} {
+		table := []byte{byte(len(tc.specs))}
+		for _, s := range tc.specs {
+			table = append(table, s, 0)
+		}
+		r := reader{b: table}
+		if _, err := readColumnHeaders(&r); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestPackColumns: empty columns are dropped; in documents, columns of
+// DeflateMinSize bytes or more are deflated and flagged, shorter ones not.
+func TestPackColumns(t *testing.T) {
+	long := bytes.Repeat([]byte{7}, DeflateMinSize)
+	short := long[:DeflateMinSize-1]
+	cols := packColumns([]column{{specObjActor, nil}, {specKeyStr, short}, {specAction, long}}, true)
+	if len(cols) != 2 || cols[0].spec != specKeyStr || cols[1].spec != specAction|deflateBit {
+		t.Fatalf("packed %+v", cols)
+	}
+	budget := maxInflated
+	back, err := inflate(cols[1].data, &budget)
+	if err != nil || !bytes.Equal(back, long) || budget != maxInflated-len(long) {
+		t.Fatalf("inflate: %v", err)
+	}
+	budget = 10
+	if _, err := inflate(cols[1].data, &budget); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("inflate over budget: %v", err)
+	}
+	if plain := packColumns([]column{{specAction, long}}, false); plain[0].spec != specAction {
+		t.Fatal("uncompressed packing deflated a column")
+	}
+}
