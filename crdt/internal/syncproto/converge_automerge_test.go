@@ -131,3 +131,25 @@ func amLoad(t testing.TB, g *ChangeGraph) *automerge.Doc {
 	}
 	return d
 }
+
+// TestBloomFalsePositivesWithAutomergeGo: divergent histories large
+// enough that automerge-go's bloom filter hides some of our changes from
+// us (and ours hides some of its); the need rounds must recover them.
+func TestBloomFalsePositivesWithAutomergeGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	g, doc := amDivergent(t, rng, 20, 700, 700)
+	theirs := graphOf(t, doc)
+	ours := makeHave(g, nil)
+	fp := 0
+	for _, h := range theirs.HashesSince(nil) {
+		if !g.HasChange(h) && ours.Bloom.Contains(h) {
+			fp++
+		}
+	}
+	if fp == 0 {
+		t.Fatal("scenario has no bloom false positives; pick another seed")
+	}
+	st := synctest.Run(t, newProtoPeer(g), newAMPeer(t, doc), nil, synctest.Network{MaxRounds: 12})
+	mustEqualHeads(t, "after sync", g.Heads(), toFormat(doc.Heads()))
+	t.Logf("%d false positives in our filter; %v", fp, st)
+}
