@@ -101,6 +101,15 @@ func BenchmarkReconstructChanges(b *testing.B) {
 	}
 }
 
+func BenchmarkReconstructChangeHeaders(b *testing.B) {
+	_, d := benchDoc(b)
+	for i := 0; i < b.N; i++ {
+		if _, err := ReconstructChangeHeaders(d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkDecodeChange(b *testing.B) {
 	_, d := benchDoc(b)
 	chs, err := ReconstructChanges(d)

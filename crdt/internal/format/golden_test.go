@@ -83,6 +83,15 @@ func TestGoldenDocuments(t *testing.T) {
 		if len(chs) != len(d.Changes) {
 			t.Fatalf("%s: %d changes rebuilt, %d recorded", g.name, len(chs), len(d.Changes))
 		}
+		hdrs, err := ReconstructChangeHeaders(d)
+		if err != nil {
+			t.Fatalf("%s: headers: %v", g.name, err)
+		}
+		for i := range hdrs {
+			if hdrs[i].Ops != nil || hdrs[i].Hash != chs[i].Hash || !bytes.Equal(hdrs[i].Raw, chs[i].Raw) {
+				t.Fatalf("%s: change %d header-only rebuild differs", g.name, i)
+			}
+		}
 		out, err := EncodeDocument(d)
 		if err != nil {
 			t.Fatal(err)

@@ -18,7 +18,19 @@ import (
 // order, with Hash and Raw set. It returns ErrHeadsMismatch if the rebuilt
 // changes do not hash to d.Heads.
 func ReconstructChanges(d *Document) ([]*Change, error) {
-	chs, err := reconstruct(d)
+	chs, err := reconstruct(d, true)
+	if err != nil {
+		return nil, fmt.Errorf("reconstruct changes: %w", err)
+	}
+	return chs, nil
+}
+
+// ReconstructChangeHeaders is ReconstructChanges for callers that need the
+// changes' bytes, hashes and metadata but not their ops: the returned
+// changes have Ops nil, and the ops are built in one reused buffer, so it
+// allocates a fraction of what ReconstructChanges does on large documents.
+func ReconstructChangeHeaders(d *Document) ([]*Change, error) {
+	chs, err := reconstruct(d, false)
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct changes: %w", err)
 	}
@@ -40,7 +52,7 @@ type deleteOp struct {
 	preds []OpID
 }
 
-func reconstruct(d *Document) ([]*Change, error) {
+func reconstruct(d *Document, keepOps bool) ([]*Change, error) {
 	nActors := len(d.Actors)
 	if err := checkOpActors(d.Ops, nActors, documentOps); err != nil {
 		return nil, err
@@ -180,6 +192,8 @@ func reconstruct(d *Document) ([]*Change, error) {
 	out := make([]*Change, len(d.Changes))
 	trans := make([]int32, nActors) // doc actor index -> change actor index + 1
 	var touched []uint32
+	var scratchOps []Op     // reused when !keepOps
+	var scratchPreds []OpID // likewise
 	for ci := range d.Changes {
 		m := &d.Changes[ci]
 		ops := refs[opCount[ci]:opCount[ci+1]]
@@ -240,12 +254,21 @@ func reconstruct(d *Document) ([]*Change, error) {
 			Extra:   m.Extra,
 		}
 		if len(ops) > 0 {
-			c.Ops = make([]Op, len(ops))
 			nPreds := 0
 			for _, r := range ops {
 				nPreds += len(preds(r))
 			}
-			store := make([]OpID, 0, nPreds)
+			var store []OpID
+			if keepOps {
+				c.Ops = make([]Op, len(ops))
+				store = make([]OpID, 0, nPreds)
+			} else {
+				scratchOps = slices.Grow(scratchOps[:0], len(ops))[:len(ops)]
+				clear(scratchOps)
+				c.Ops = scratchOps
+				store = slices.Grow(scratchPreds[:0], nPreds)
+				scratchPreds = store // appends stay within its capacity
+			}
 			for k, r := range ops {
 				op := &c.Ops[k]
 				if r.del {
@@ -290,6 +313,9 @@ func reconstruct(d *Document) ([]*Change, error) {
 		if _, err := EncodeChange(c); err != nil {
 			return nil, fmt.Errorf("change %d: %w", ci, err)
 		}
+		if !keepOps {
+			c.Ops = nil
+		}
 		hashes[ci] = c.Hash
 		out[ci] = c
 	}
@@ -331,7 +357,7 @@ func computeHeadIndexes(d *Document) ([]uint64, error) {
 	if len(d.Heads) == 0 {
 		return nil, nil
 	}
-	chs, err := reconstruct(d)
+	chs, err := reconstruct(d, false)
 	if err != nil {
 		return nil, err
 	}
