@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"unicode/utf8"
 )
 
@@ -72,28 +73,30 @@ func columnsLen(cols []column) int {
 }
 
 // checkOpActors checks every actor index in ops against an actor table of
-// n entries, and that counters are positive where the format needs them.
+// n entries, that list IDs are not zero, and that counters fit the signed
+// delta columns.
 func checkOpActors(ops []Op, n int, layout opLayout) error {
 	bad := func(i int, what string, id OpID) error {
 		return fmt.Errorf("op %d: %s %d@%d: %w", i, what, id.Counter, id.Actor, ErrInvalidChange)
 	}
+	ok := func(id OpID) bool { return int(id.Actor) < n && id.Counter <= math.MaxInt64 }
 	for i := range ops {
 		op := &ops[i]
-		if !op.Obj.IsZero() && int(op.Obj.Actor) >= n {
+		if !op.Obj.IsZero() && !ok(op.Obj) {
 			return bad(i, "obj", op.Obj)
 		}
-		if !op.Key.IsProp && !op.Key.Elem.IsZero() && int(op.Key.Elem.Actor) >= n {
+		if !op.Key.IsProp && !op.Key.Elem.IsZero() && !ok(op.Key.Elem) {
 			return bad(i, "key", op.Key.Elem)
 		}
 		list := op.Pred
 		if layout == documentOps {
-			if op.ID.IsZero() || int(op.ID.Actor) >= n {
+			if op.ID.IsZero() || !ok(op.ID) {
 				return bad(i, "id", op.ID)
 			}
 			list = op.Succ
 		}
 		for _, id := range list {
-			if id.IsZero() || int(id.Actor) >= n {
+			if id.IsZero() || !ok(id) {
 				return bad(i, "pred/succ", id)
 			}
 		}

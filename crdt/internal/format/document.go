@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"math"
 )
 
 // A document chunk's contents: actors (count, then length-prefixed, sorted),
@@ -271,6 +272,9 @@ func encodeChangeMetas(ms []ChangeMeta, numActors int) ([]column, error) {
 		m := &ms[i]
 		if int(m.Actor) >= numActors {
 			return nil, fmt.Errorf("change %d actor %d: %w", i, m.Actor, ErrInvalidChange)
+		}
+		if m.Seq > math.MaxInt64 || m.MaxOp > math.MaxInt64 {
+			return nil, fmt.Errorf("change %d seq %d or max op %d too large: %w", i, m.Seq, m.MaxOp, ErrInvalidChange)
 		}
 		actor.appendValue(uint64(m.Actor))
 		seq.appendValue(int64(m.Seq))

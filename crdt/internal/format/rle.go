@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"math"
 	"unicode/utf8"
 )
 
@@ -164,8 +165,28 @@ type deltaEncoder struct {
 func newDeltaEncoder() *deltaEncoder { return &deltaEncoder{rle: rleEncoder[int64]{put: putSleb}} }
 
 func (e *deltaEncoder) appendValue(v int64) {
-	e.rle.appendValue(v - e.prev)
+	e.rle.appendValue(saturatingAdd(v, -e.prev, e.prev == math.MinInt64))
 	e.prev = v
+}
+
+// saturatingAdd returns a+b clamped to the int64 range, as Automerge's
+// delta columns compute (with saturating arithmetic, not wrapping). negMin
+// says b stands for -MinInt64, which does not fit an int64.
+func saturatingAdd(a, b int64, negMin bool) int64 {
+	if negMin {
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return a - math.MinInt64
+	}
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
 }
 func (e *deltaEncoder) appendNull()    { e.rle.appendNull() }
 func (e *deltaEncoder) finish() []byte { return e.rle.finish() }
@@ -263,7 +284,7 @@ func (d *deltaDecoder) next() (int64, bool, error) {
 	if err != nil || !ok {
 		return 0, ok, err
 	}
-	d.abs += v
+	d.abs = saturatingAdd(d.abs, v, false)
 	return d.abs, true, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -222,4 +223,32 @@ func (d *rleDecoder[T]) nextN(n int) (T, bool, error) {
 		v, ok, err = d.next()
 	}
 	return v, ok, err
+}
+
+func TestSaturatingAdd(t *testing.T) {
+	for _, tc := range []struct {
+		a, b   int64
+		negMin bool
+		want   int64
+	}{
+		{1, 2, false, 3},
+		{math.MaxInt64, 1, false, math.MaxInt64},
+		{math.MinInt64, -1, false, math.MinInt64},
+		{-5, 0, true, -5 - math.MinInt64},
+		{0, 0, true, math.MaxInt64},
+	} {
+		if got := saturatingAdd(tc.a, tc.b, tc.negMin); got != tc.want {
+			t.Errorf("saturatingAdd(%d, %d, %v) = %d, want %d", tc.a, tc.b, tc.negMin, got, tc.want)
+		}
+	}
+	// Deltas saturate like Automerge's, so MinInt64 after MaxInt64 is
+	// stored as the delta MinInt64 and reads back as -1, in Rust as here.
+	e := newDeltaEncoder()
+	e.appendValue(math.MaxInt64)
+	e.appendValue(math.MinInt64)
+	d := newDeltaDecoder(e.finish())
+	d.next()
+	if v, _, _ := d.next(); v != -1 {
+		t.Errorf("decoded %d", v)
+	}
 }
