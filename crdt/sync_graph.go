@@ -52,7 +52,11 @@ func (g docGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
 		}
 		return out
 	}
-	seen := g.d.ancestors(fromFormatHashes(since))
+	sinceHashes := fromFormatHashes(since)
+	if slices.Equal(sinceHashes, g.d.heads) {
+		return nil
+	}
+	seen := g.d.ancestors(sinceHashes)
 	var out []format.ChangeHash
 	for i, c := range g.d.changes {
 		if !seen[i] {

@@ -70,6 +70,9 @@ func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash
 	if len(since) == 0 {
 		return slices.Clone(g.order)
 	}
+	if slices.Equal(since, g.Heads()) {
+		return nil
+	}
 	seen := map[format.ChangeHash]struct{}{}
 	stack := appendKnown(nil, g, since)
 	for len(stack) > 0 {

@@ -16,14 +16,6 @@ func Generate(g Graph, s *State) (*Message, bool) {
 		ourNeed = g.MissingDeps(s.TheirHeads)
 	}
 
-	// Offer a bloom filter only once everything we need is something the
-	// peer has told us it has; until then we ask for those first.
-	var ourHave []Have
-	theirHeads := hashSet(s.TheirHeads)
-	if len(appendMembers(nil, ourNeed, theirHeads, false)) == 0 {
-		ourHave = []Have{makeHave(g, s.SharedHeads)}
-	}
-
 	// The peer's filter is relative to heads we do not have: it synced
 	// with a version of us that has since lost data. Ask it to start over.
 	if s.Received && len(s.TheirHave) > 0 && !allKnown(g, s.TheirHave[0].LastSync) {
@@ -78,7 +70,13 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	}
 	msg.Heads = ourHeads
 	msg.Need = ourNeed
-	msg.Have = ourHave
+	// Offer a bloom filter only once everything we need is something the
+	// peer has told us it has; until then we ask for those first. (Rust
+	// builds the filter before deciding to stay quiet; building it only
+	// for a message we send changes nothing on the wire.)
+	if len(appendMembers(nil, ourNeed, hashSet(s.TheirHeads), false)) == 0 {
+		msg.Have = []Have{makeHave(g, s.SharedHeads)}
+	}
 	s.InFlight = true
 	return msg, true
 }
