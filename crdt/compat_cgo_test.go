@@ -127,7 +127,6 @@ var compatScripts = []script{
 		}},
 }
 
-
 // TestCompatSameHashes runs each script on both engines with the same actor
 // and time: the changes must hash the same, each engine must load the
 // other's save, and both must read the same values.

@@ -51,10 +51,13 @@ type Patch struct {
 	// for map keys, ints for list indexes.
 	Path   []any
 	Action PatchAction
-	Key    string   // map patches
-	Index  int      // list and text patches
-	Value  *Value   // PatchPut; objects are read-only views at the later heads
-	Values []*Value // PatchInsert
+	Key    string // map patches
+	Index  int    // list and text patches
+	// Value is what PatchPut writes. An object comes whole, as a read-only
+	// view at the later heads: patches never descend into an object that
+	// an earlier patch put or inserted.
+	Value  *Value
+	Values []*Value // PatchInsert, read like Value
 	Text   string   // PatchSpliceText
 	Length int      // PatchDelete in lists and texts
 	Delta  int64    // PatchIncrement
@@ -132,7 +135,7 @@ func (df *differ) mapObj(obj *object, path []any) []child {
 				df.out = append(df.out, Patch{Path: path, Action: PatchIncrement, Key: k, Delta: delta})
 			}
 		}
-		if wa != nil && wa.isMake() {
+		if wa != nil && wa == wb && wa.isMake() {
 			kids = append(kids, child{wa.id, k})
 		}
 	}
@@ -214,7 +217,7 @@ func (df *differ) seq(obj *object, path []any) []child {
 		default:
 			flush()
 		}
-		if va.isMake() {
+		if va == vb && va.isMake() {
 			kids = append(kids, child{va.id, idx})
 		}
 		idx += width

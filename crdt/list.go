@@ -184,6 +184,13 @@ func (l *List) write(f func(obj *object) error) error {
 	if l.at != nil {
 		return ErrReadOnly
 	}
+	if l.path != nil {
+		l2, err := l.path.ensureList(0)
+		if err != nil {
+			return err
+		}
+		l.obj, l.bound, l.path = l2.obj, true, nil
+	}
 	l.doc.mu.Lock()
 	defer l.doc.mu.Unlock()
 	obj, err := l.doc.object(l.obj, true)
@@ -195,13 +202,6 @@ func (l *List) write(f func(obj *object) error) error {
 
 // put writes value at index i (-1: the end), inserting or overwriting.
 func (l *List) put(i int, insert bool, value any) error {
-	if l.path != nil && l.at == nil && l.doc != nil {
-		l2, err := l.path.ensureList(i)
-		if err != nil {
-			return err
-		}
-		l.obj, l.bound, l.path = l2.obj, true, nil
-	}
 	return l.write(func(obj *object) error {
 		return l.doc.writeValue(slot{obj: obj, idx: i, insert: insert, parent: l}, value)
 	})

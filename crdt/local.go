@@ -3,6 +3,7 @@ package crdt
 import (
 	"errors"
 	"fmt"
+	"math"
 	"unicode/utf8"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
@@ -49,9 +50,50 @@ func elemOps(e *op) []*op {
 
 // mapPut sets key in a map object to a scalar (action Set) or a new object.
 func (d *Doc) mapPut(obj *object, key string, action format.Action, val scalar) (*op, error) {
+	ops := obj.props[key]
+	if isNoop(ops, action, val) {
+		return nil, nil
+	}
 	in := &incomingOp{obj: obj.id, prop: key, isProp: true, action: action, val: val,
-		pred: visibleIDs(obj.props[key], false)}
+		pred: visibleIDs(ops, false)}
 	return d.applyLocal(in)
+}
+
+// isNoop reports whether putting val over ops would change nothing: one
+// visible value, equal to val. Automerge makes no op then, so neither do we
+// (it keeps change hashes identical to automerge-go's).
+func isNoop(ops []*op, action format.Action, val scalar) bool {
+	if action != format.ActionSet {
+		return false
+	}
+	var cur *op
+	for _, o := range ops {
+		if o.visible() {
+			if cur != nil {
+				return false
+			}
+			cur = o
+		}
+	}
+	if cur == nil || cur.action() != format.ActionSet || cur.val.typ != val.typ {
+		return false
+	}
+	switch val.typ {
+	case format.ValueFloat:
+		return math.Float64frombits(cur.val.num) == math.Float64frombits(val.num)
+	case format.ValueCounter:
+		return cur.counterValue() == int64(val.num)
+	}
+	return cur.val.num == val.num && cur.val.str == val.str
+}
+
+// incPred returns the pred of an increment of ops: every visible op, as in
+// Automerge, provided one of them is a counter.
+func incPred(ops []*op) []opID {
+	if len(visibleIDs(ops, true)) == 0 {
+		return nil
+	}
+	return visibleIDs(ops, false)
 }
 
 // mapDelete removes key; deleting a missing key does nothing.
@@ -66,7 +108,7 @@ func (d *Doc) mapDelete(obj *object, key string) error {
 
 // mapInc increments the counter at key.
 func (d *Doc) mapInc(obj *object, key string, delta int64) error {
-	pred := visibleIDs(obj.props[key], true)
+	pred := incPred(obj.props[key])
 	if len(pred) == 0 {
 		return fmt.Errorf("increment %q: %w", key, ErrNotCounter)
 	}
@@ -103,7 +145,11 @@ func (d *Doc) listSet(obj *object, i int, action format.Action, val scalar) (*op
 	if !ok {
 		return nil, fmt.Errorf("set %d: %w", i, ErrIndexOutOfRange)
 	}
-	in := &incomingOp{obj: obj.id, elem: e.id, action: action, val: val, pred: visibleIDs(elemOps(e), false)}
+	ops := elemOps(e)
+	if isNoop(ops, action, val) {
+		return nil, nil
+	}
+	in := &incomingOp{obj: obj.id, elem: e.id, action: action, val: val, pred: visibleIDs(ops, false)}
 	return d.applyLocal(in)
 }
 
@@ -123,7 +169,7 @@ func (d *Doc) listInc(obj *object, i int, delta int64) error {
 	if !ok {
 		return fmt.Errorf("increment %d: %w", i, ErrIndexOutOfRange)
 	}
-	pred := visibleIDs(elemOps(e), true)
+	pred := incPred(elemOps(e))
 	if len(pred) == 0 {
 		return fmt.Errorf("increment %d: %w", i, ErrNotCounter)
 	}

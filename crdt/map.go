@@ -86,20 +86,19 @@ func (m *Map) Len() int {
 
 // Delete deletes a key and its corresponding value from the map.
 func (m *Map) Delete(key string) error {
-	return m.write(key, true, func(obj *object) error { return m.doc.mapDelete(obj, key) })
+	return m.write(key, func(obj *object) error { return m.doc.mapDelete(obj, key) })
 }
 
 // write runs f on the map's object under the document lock, after
-// checking the map can be written and creating it if it is a path map
-// (when create is set).
-func (m *Map) write(key string, create bool, f func(obj *object) error) error {
+// checking the map can be written and creating it if it is a path map.
+func (m *Map) write(key string, f func(obj *object) error) error {
 	if m.doc == nil {
 		return fmt.Errorf("crdt.Map: tried to write to detached map")
 	}
 	if m.at != nil {
 		return ErrReadOnly
 	}
-	if create {
+	if m.path != nil {
 		if err := m.createOnPath(key); err != nil {
 			return err
 		}
@@ -118,13 +117,13 @@ func (m *Map) write(key string, create bool, f func(obj *object) error) error {
 // the type you provide cannot be converted to an automerge type,
 // or if this is the first write to a [Path.Map] and the path is not traverseable.
 func (m *Map) Set(key string, value any) error {
-	return m.write(key, true, func(obj *object) error {
+	return m.write(key, func(obj *object) error {
 		return m.doc.writeValue(slot{obj: obj, key: key, parent: m}, value)
 	})
 }
 
 func (m *Map) inc(key string, delta int64) error {
-	return m.write(key, false, func(obj *object) error { return m.doc.mapInc(obj, key, delta) })
+	return m.write(key, func(obj *object) error { return m.doc.mapInc(obj, key, delta) })
 }
 
 // Values returns the values of the map.

@@ -137,11 +137,10 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 		StartOp: tx.startOp,
 		Time:    millis,
 		Message: msg,
-		Deps:    make([]format.ChangeHash, len(d.heads)),
 		Ops:     ops,
 	}
-	for i, h := range d.heads {
-		fc.Deps[i] = format.ChangeHash(h)
+	for _, h := range d.commitDeps(tx.seq) {
+		fc.Deps = append(fc.Deps, format.ChangeHash(h))
 	}
 	raw, err := encodeChange(fc)
 	if err != nil {
@@ -197,4 +196,19 @@ func (d *Doc) record(in *incomingOp, o *op) {
 		p.key = in.elem
 	}
 	d.tx.ops = append(d.tx.ops, p)
+}
+
+// commitDeps returns the dependencies of our next change (seq): the heads,
+// plus our own previous change even when it is no longer a head, as Rust
+// Automerge does; sorted.
+func (d *Doc) commitDeps(seq uint64) []ChangeHash {
+	deps := slices.Clone(d.heads)
+	if seq > 1 && int(d.actor) < len(d.actorSeqs) && len(d.actorSeqs[d.actor]) >= int(seq-1) {
+		prev := d.changes[d.actorSeqs[d.actor][seq-2]].hash
+		if !slices.Contains(deps, prev) {
+			deps = append(deps, prev)
+			slices.SortFunc(deps, compareHash)
+		}
+	}
+	return deps
 }

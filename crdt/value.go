@@ -147,11 +147,15 @@ func (v *Value) Interface() any {
 		}
 		return s
 	case KindCounter:
-		c, err := v.Counter().Get()
+		c := v.Counter()
+		if c.m == nil && c.l == nil && c.path == nil {
+			return c.val // a value read for a patch: not bound to a place
+		}
+		n, err := c.Get()
 		if err != nil {
 			panic(err)
 		}
-		return c
+		return n
 	default:
 		return v.val
 	}
