@@ -20,4 +20,17 @@
 //     flags section; its presence advertises support for 0x43 messages and
 //     its bitfield byte (high bit set) carries sync-reset and read-only bits.
 //   - a saved sync state is 0x43 followed by the shared heads.
+//
+// Where this package departs from Rust it does so only to send less:
+//
+//   - the flags section goes on the first message of a connection only
+//     (Rust 0.7+ repeats it on every message). Receivers keep what they
+//     learnt for the connection, and peers that predate the section ignore
+//     it either way.
+//   - a whole-document message to a peer with nothing, when we have nothing
+//     either, carries no chunk rather than an empty document.
+//   - the bloom filter is built only for a message that is actually sent.
+//
+// Read-only mode (the READ_ONLY flag) is honoured when a peer sets it: we
+// send it no changes. This package never sets it itself.
 package syncproto
