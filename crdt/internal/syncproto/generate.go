@@ -26,10 +26,13 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	if s.PeerFlagsSeen {
 		msg.Type = TypeV2
 	}
+	// Decide what to send before building it: a message that turns out
+	// not to be needed should not cost a saved document.
 	var sent []format.ChangeHash
+	wholeDocument := false
 	if s.Received && !s.PeerReadOnly {
 		if s.sendWholeDocument() {
-			sent = putWholeDocument(g, msg)
+			sent, wholeDocument = g.HashesSince(nil), true
 		} else {
 			sent = hashesToSend(g, s.TheirHave, s.TheirNeed)
 			sent = slices.DeleteFunc(sent, func(h format.ChangeHash) bool {
@@ -37,9 +40,7 @@ func Generate(g Graph, s *State) (*Message, bool) {
 				return done
 			})
 			if s.PeerFlagsSeen && len(sent) > g.ChangeCount()/3 {
-				sent = putWholeDocument(g, msg)
-			} else {
-				putChanges(g, msg, sent)
+				sent, wholeDocument = g.HashesSince(nil), true
 			}
 		}
 	}
@@ -53,6 +54,12 @@ func Generate(g Graph, s *State) (*Message, bool) {
 		if s.InFlight {
 			return nil, false
 		}
+	}
+
+	if wholeDocument {
+		putWholeDocument(g, msg, sent)
+	} else {
+		putChanges(g, msg, sent)
 	}
 
 	// The flags section goes on the first message of a connection only:
@@ -98,11 +105,10 @@ func makeHave(g Graph, lastSync []format.ChangeHash) Have {
 	}
 }
 
-// putWholeDocument makes msg a TypeV2 message carrying every change, as a
-// saved document when the graph can save one, and returns the hashes sent.
-func putWholeDocument(g Graph, msg *Message) []format.ChangeHash {
+// putWholeDocument makes msg a TypeV2 message carrying every change (all),
+// as a saved document when the graph can save one.
+func putWholeDocument(g Graph, msg *Message, all []format.ChangeHash) {
 	msg.Type = TypeV2
-	all := g.HashesSince(nil)
 	var data []byte
 	switch saver, ok := g.(DocumentSaver); {
 	case len(all) == 0:
@@ -116,7 +122,6 @@ func putWholeDocument(g Graph, msg *Message) []format.ChangeHash {
 	if len(data) > 0 {
 		msg.Changes = [][]byte{data}
 	}
-	return all
 }
 
 // putChanges adds the chunks of hashes to msg: one chunk each in TypeV1,
