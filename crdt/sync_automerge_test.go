@@ -12,7 +12,7 @@ import (
 	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
 )
 
-func newAMPeer(d *automerge.Doc) synctest.Peer {
+func newAMPeer(d *automerge.Doc) *synctest.StatePeer[*automerge.SyncMessage, *automerge.SyncState] {
 	return synctest.NewStatePeer(func() *automerge.SyncState { return automerge.NewSyncState(d) },
 		func() [][32]byte { return synctest.Heads(d.Heads()) })
 }
@@ -107,5 +107,37 @@ func TestSyncCrdtMatchesAutomergeGoOnTheWire(t *testing.T) {
 		if got.Rounds > ref.Rounds || got.Messages > ref.Messages || got.Bytes > ref.Bytes+3 {
 			t.Errorf("seed %d: crdt %v, automerge-go alone %v", seed, got, ref)
 		}
+	}
+}
+
+// TestSyncResumeWithAutomergeGo resumes a sync from states each engine
+// saved, loading crdt's state into automerge-go and the other way round as
+// well (the saved form is the same).
+func TestSyncResumeWithAutomergeGo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	am := automerge.New()
+	randomEdits(t, rng, amEditor{am}, 100)
+	d := New()
+	pd, pa := newCrdtPeer(d), newAMPeer(am)
+	synctest.Run(t, pd, pa, nil, synctest.Network{MaxRounds: 4})
+
+	// Each side keeps its state in the other engine's form.
+	crdtSaved, amSaved := pd.State().Save(), pa.State().Save()
+	amFromCrdt, err := automerge.LoadSyncState(am, crdtSaved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crdtFromAM, err := LoadSyncState(d, amSaved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pd.SetState(crdtFromAM)
+	pa.SetState(amFromCrdt)
+	randomEdits(t, rng, crdtEditor{d}, 3)
+	randomEdits(t, rng, amEditor{am}, 3)
+	st := synctest.Run(t, pd, pa, nil, synctest.Network{MaxRounds: 4})
+	mustSameAsAutomerge(t, d, am)
+	if st.Bytes > 4000 {
+		t.Errorf("resumed sync sent %d bytes for six small changes (%v)", st.Bytes, st)
 	}
 }
