@@ -2,7 +2,15 @@
 
 package engine
 
-// available lists the engines of a build without cgo. automerge-go needs
-// cgo; the pure-Go crdt engine will be listed here (and in
-// available_cgo.go) once it passes enginetest.
-func available() []entry { return nil }
+import (
+	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/engine/crdtengine"
+)
+
+// available lists the engines of a build without cgo: automerge-go needs
+// cgo, so the pure-Go crdt engine is the only one and the default.
+func available() []entry {
+	return []entry{
+		{crdtengine.Name, func() docsync.Engine { return crdtengine.New() }},
+	}
+}
