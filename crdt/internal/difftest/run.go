@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
@@ -213,7 +212,7 @@ func (rn *run) do(s *Step, g *generator) error {
 	case StepSync, StepSyncAll:
 		err = rn.sync(r, peer, s)
 	case StepIncremental:
-		err = rn.incremental(r, peer)
+		err = loadIncremental(r, peer.b.SaveIncremental(), peer.a.SaveIncremental())
 	case StepReload:
 		err = rn.reload(r, s.Replica)
 	case StepFork:
@@ -225,26 +224,74 @@ func (rn *run) do(s *Step, g *generator) error {
 	return rn.compare(s.Replica)
 }
 
-// incremental sends peer's SaveIncremental to r, each engine's bytes to
-// the other. automerge-go's LoadIncremental rejects changes whose
-// dependencies r lacks, where @automerge/automerge 3 queues them as Apply
-// does; when automerge-go rejects them for that reason, the step is
-// skipped in both engines rather than reported.
-func (rn *run) incremental(r, peer *replica) error {
-	ia, ib := peer.a.SaveIncremental(), peer.b.SaveIncremental()
-	if err := try(func() error { return r.a.LoadIncremental(ib) }); err != nil {
-		if strings.Contains(err.Error(), "deps should already be in the document") {
+// loadIncremental has r.a load ia and r.b load ib. automerge-go's
+// LoadIncremental rejects changes whose dependencies the document lacks
+// (and is left holding part of them), where @automerge/automerge 3 queues
+// them as Apply does; so when the bytes depend on changes r lacks, the
+// step is skipped in both engines.
+func loadIncremental(r *replica, ia, ib []byte) error {
+	for _, c := range []struct {
+		d    Doc
+		data []byte
+	}{{r.a, ia}, {r.b, ib}} {
+		complete, err := depsPresent(c.d, c.data)
+		if err != nil {
+			return err
+		}
+		if !complete {
 			return nil
 		}
-		if eb := try(func() error { return r.b.LoadIncremental(ia) }); eb == nil {
-			return fmt.Errorf("load incremental: only engine A fails: %w", err)
+	}
+	_, err := both("load incremental", func() error { return r.a.LoadIncremental(ia) }, func() error { return r.b.LoadIncremental(ib) })
+	return err
+}
+
+// depsPresent reports whether every dependency of the changes in data is
+// in d or in data itself.
+func depsPresent(d Doc, data []byte) (bool, error) {
+	chunks, err := format.SplitChunks(data)
+	if err != nil {
+		return false, fmt.Errorf("split incremental save: %w", err)
+	}
+	var cs []*format.Change
+	for _, ch := range chunks {
+		if ch.Type == format.ChunkDocument {
+			doc, err := format.DocumentFromChunk(ch)
+			if err != nil {
+				return false, err
+			}
+			headers, err := format.ReconstructChangeHeaders(doc)
+			if err != nil {
+				return false, err
+			}
+			cs = append(cs, headers...)
+			continue
 		}
-		return nil
+		c, err := format.ChangeFromChunk(ch)
+		if err != nil {
+			return false, err
+		}
+		cs = append(cs, c)
 	}
-	if err := try(func() error { return r.b.LoadIncremental(ia) }); err != nil {
-		return fmt.Errorf("load incremental: only engine B fails: %w", err)
+	have, err := d.Changes(nil)
+	if err != nil {
+		return false, err
 	}
-	return nil
+	known := map[Hash]bool{}
+	for _, c := range have {
+		known[c.Hash()] = true
+	}
+	for _, c := range cs {
+		known[Hash(c.Hash)] = true
+	}
+	for _, c := range cs {
+		for _, dep := range c.Deps {
+			if !known[Hash(dep)] {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
 }
 
 func (rn *run) change(r *replica, s *Step, g *generator) error {
@@ -338,15 +385,15 @@ func (rn *run) sync(r, peer *replica, s *Step) error {
 	sortByHash(ca)
 	sortByHash(cb)
 	for n, i := range order {
-		var fa, fb func() error
+		var err error
 		if s.Swap {
-			fa = func() error { return r.a.LoadIncremental(cb[i].Save()) }
-			fb = func() error { return r.b.LoadIncremental(ca[i].Save()) }
+			err = loadIncremental(r, cb[i].Save(), ca[i].Save())
 		} else {
-			fa = func() error { return applyOne(r.a, peer.a, ca[i].Hash()) }
-			fb = func() error { return applyOne(r.b, peer.b, cb[i].Hash()) }
+			_, err = both(fmt.Sprintf("apply change %s", ca[i].Hash()),
+				func() error { return applyOne(r.a, peer.a, ca[i].Hash()) },
+				func() error { return applyOne(r.b, peer.b, cb[i].Hash()) })
 		}
-		if _, err := both(fmt.Sprintf("deliver change %s", ca[i].Hash()), fa, fb); err != nil {
+		if err != nil {
 			return err
 		}
 		if err := rn.compareReplica(r, fmt.Sprintf("after delivering change %d of %d", n+1, len(order))); err != nil {
@@ -426,6 +473,9 @@ func (rn *run) reload(r *replica, i int) error {
 	if err != nil {
 		return fmt.Errorf("engine B loads engine A's save %x: %w", sa, err)
 	}
+	if err := SameActorTables(sa, sb); err != nil {
+		return err
+	}
 	if err := na.SetActorID(rn.actors[i]); err != nil {
 		return err
 	}
@@ -433,6 +483,24 @@ func (rn *run) reload(r *replica, i int) error {
 		return err
 	}
 	r.a, r.b = na, nb
+	return nil
+}
+
+// SameActorTables checks two saved documents list the same actors. Rust
+// Automerge lists only actors that authored changes; @automerge/automerge
+// 3.5 fails to load a document whose table has others.
+func SameActorTables(a, b []byte) error {
+	da, err := format.DecodeDocument(a)
+	if err != nil {
+		return fmt.Errorf("decode first save: %w", err)
+	}
+	db, err := format.DecodeDocument(b)
+	if err != nil {
+		return fmt.Errorf("decode second save: %w", err)
+	}
+	if fmt.Sprintf("%x", da.Actors) != fmt.Sprintf("%x", db.Actors) {
+		return fmt.Errorf("saved actor tables differ:\n A %x\n B %x", da.Actors, db.Actors)
+	}
 	return nil
 }
 
