@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Command wasmpeer exposes crdt documents and their sync states to
-// JavaScript, so that scripts/js/sync/wasm-sync.mjs can sync crdt compiled
+// JavaScript, so that scripts/js/sync/wasm-sync.test.mjs can sync crdt compiled
 // to WebAssembly with @automerge/automerge in the same Node process. It
 // installs globalThis.crdtPeer and then blocks; every function takes and
 // returns plain JS values (numbers, strings, Uint8Array, null).
