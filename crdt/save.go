@@ -39,16 +39,19 @@ func (d *Doc) SaveIncremental() []byte {
 	return out
 }
 
-// sortedActors returns the actor table sorted by bytes and each Doc actor's
-// index in it.
+// sortedActors returns the actors that wrote changes (the only ones ops
+// can mention), sorted by bytes as the document format wants, and each Doc
+// actor's index among them.
 func (d *Doc) sortedActors() ([][]byte, []uint32) {
-	order := make([]uint32, len(d.actors.ids))
-	for i := range order {
-		order[i] = uint32(i)
+	var order []uint32
+	for a, seqs := range d.actorSeqs {
+		if len(seqs) > 0 {
+			order = append(order, uint32(a))
+		}
 	}
 	slices.SortFunc(order, func(a, b uint32) int { return bytes.Compare(d.actors.ids[a], d.actors.ids[b]) })
 	sorted := make([][]byte, len(order))
-	rank := make([]uint32, len(order))
+	rank := make([]uint32, len(d.actors.ids))
 	for i, a := range order {
 		sorted[i] = d.actors.ids[a]
 		rank[a] = uint32(i)
