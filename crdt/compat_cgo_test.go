@@ -4,6 +4,7 @@ package crdt
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -199,5 +200,60 @@ func TestCompatSameHashes(t *testing.T) {
 				t.Fatalf("applied automerge-go changes read %#v", got)
 			}
 		})
+	}
+}
+
+// TestAPIParity checks that every exported method of automerge-go's types
+// exists on ours with the same signature (modulo the package of the types
+// involved), so that code compiles against crdt by changing the import.
+func TestAPIParity(t *testing.T) {
+	pairs := []struct{ theirs, ours any }{
+		{&am.Doc{}, &Doc{}}, {&am.Change{}, &Change{}}, {am.ChangeHash{}, ChangeHash{}},
+		{&am.Path{}, &Path{}}, {&am.Map{}, &Map{}}, {&am.List{}, &List{}}, {&am.Text{}, &Text{}},
+		{&am.Counter{}, &Counter{}}, {&am.Value{}, &Value{}}, {am.KindMap, KindMap},
+		{&am.SyncState{}, &SyncState{}}, {&am.SyncMessage{}, &SyncMessage{}},
+	}
+	norm := func(s string) string {
+		return strings.NewReplacer("automerge.", "", "crdt.", "").Replace(s)
+	}
+	for _, p := range pairs {
+		tt, ot := reflect.TypeOf(p.theirs), reflect.TypeOf(p.ours)
+		for i := 0; i < tt.NumMethod(); i++ {
+			m := tt.Method(i)
+			om, ok := ot.MethodByName(m.Name)
+			if !ok {
+				t.Errorf("%v lacks method %s", ot, m.Name)
+				continue
+			}
+			if norm(m.Type.String()) != norm(om.Type.String()) {
+				t.Errorf("%v.%s: automerge-go %s, ours %s", ot, m.Name, m.Type, om.Type)
+			}
+		}
+	}
+	funcs := []struct {
+		name         string
+		theirs, ours any
+	}{
+		{"New", am.New, New}, {"Load", am.Load, Load}, {"LoadChanges", am.LoadChanges, LoadChanges},
+		{"SaveChanges", am.SaveChanges, SaveChanges}, {"NewChangeHash", am.NewChangeHash, NewChangeHash},
+		{"NewActorID", am.NewActorID, NewActorID}, {"NewMap", am.NewMap, NewMap}, {"NewList", am.NewList, NewList},
+		{"NewText", am.NewText, NewText}, {"NewCounter", am.NewCounter, NewCounter},
+		{"As[string]", am.As[string], As[string]}, {"NewSyncState", am.NewSyncState, NewSyncState},
+		{"LoadSyncState", am.LoadSyncState, LoadSyncState},
+	}
+	for _, f := range funcs {
+		if a, b := norm(reflect.TypeOf(f.theirs).String()), norm(reflect.TypeOf(f.ours).String()); a != b {
+			t.Errorf("%s: automerge-go %s, ours %s", f.name, a, b)
+		}
+	}
+	// Kind values are the same numbers.
+	kinds := map[am.Kind]Kind{am.KindVoid: KindVoid, am.KindBool: KindBool, am.KindBytes: KindBytes,
+		am.KindCounter: KindCounter, am.KindFloat64: KindFloat64, am.KindInt64: KindInt64,
+		am.KindUint64: KindUint64, am.KindNull: KindNull, am.KindStr: KindStr, am.KindTime: KindTime,
+		am.KindUnknown: KindUnknown, am.KindMap: KindMap, am.KindList: KindList, am.KindText: KindText}
+	for a, b := range kinds {
+		if uint(a) != uint(b) || a.String() != b.String() {
+			t.Errorf("kind %v=%d, ours %v=%d", a, uint(a), b, uint(b))
+		}
 	}
 }
