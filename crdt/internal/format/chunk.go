@@ -11,7 +11,7 @@ import (
 // of SHA-256 over type, length and contents; for a change chunk the whole
 // digest is the change's hash.
 
-// Magic is the four bytes every Automerge chunk starts with.
+// magic is the four bytes every Automerge chunk starts with.
 var magic = [4]byte{0x85, 0x6f, 0x4a, 0x83}
 
 // ChunkType is the byte after a chunk's checksum.
