@@ -68,6 +68,27 @@ func mustSameDoc(t testing.TB, a, b *Doc) {
 	}
 }
 
+// TestSyncCrdtToCrdt syncs two crdt documents from random divergent
+// histories over links that lose and duplicate messages; both must end with
+// the same heads and contents within the scenario's round bound.
+func TestSyncCrdtToCrdt(t *testing.T) {
+	for _, c := range synctest.Scenarios {
+		for seed := range uint64(6) {
+			t.Run(fmt.Sprintf("%s/seed%d", c.Name, seed), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(seed, 11))
+				base := New()
+				randomEdits(t, rng, crdtEditor{base}, c.Shared)
+				a, b := mustFork(t, base), mustFork(t, base)
+				randomEdits(t, rng, crdtEditor{a}, c.Ours)
+				randomEdits(t, rng, crdtEditor{b}, c.Theirs)
+				st := synctest.Run(t, newCrdtPeer(a), newCrdtPeer(b), rng, c.Net)
+				mustSameDoc(t, a, b)
+				t.Log(st)
+			})
+		}
+	}
+}
+
 // TestSyncStateSaveLoad resumes a sync from a saved state: the second
 // session only ships what changed since.
 func TestSyncStateSaveLoad(t *testing.T) {
