@@ -243,3 +243,41 @@ func TestGoldenJS(t *testing.T) {
 		t.Fatalf("our document encoding differs from JS's columns\n got %x\nwant %x", out, plain)
 	}
 }
+
+// TestDocumentWithoutHeadIndexes: documents from before Automerge recorded
+// head indexes decode with HeadIndexes nil, and the encoder derives the
+// same indexes from the changes.
+func TestDocumentWithoutHeadIndexes(t *testing.T) {
+	saved := readGolden(t, "doc_rich.bin")
+	d, err := DecodeDocument(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.HeadIndexes) != len(d.Heads) || len(d.Heads) == 0 {
+		t.Fatalf("golden document has %d head indexes for %d heads", len(d.HeadIndexes), len(d.Heads))
+	}
+	withIdx, err := EncodeDocument(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Strip the trailing indexes (one byte each here) and refresh the checksum.
+	ch, _, err := ReadChunk(saved)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := reframe(ChunkDocument, ch.Data[:len(ch.Data)-len(d.Heads)])
+	d2, err := DecodeDocument(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d2.HeadIndexes != nil {
+		t.Fatalf("head indexes %v from a document without them", d2.HeadIndexes)
+	}
+	derived, err := EncodeDocument(d2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(derived, withIdx) {
+		t.Fatal("derived head indexes differ from the recorded ones")
+	}
+}
