@@ -60,7 +60,14 @@ func (t *seqTree) insertAt(n *seqNode, i int, e *op) {
 	e.elem.leaf = n
 	n.add(int(e.elem.width), 1)
 	if len(n.elems) > leafMax {
-		t.split(n)
+		// Split just after the new element when it is in the upper half:
+		// typing moves forward, so the left leaf stays full and the next
+		// inserts land in the right one. Leaves then stay nearly full.
+		at := len(n.elems) / 2
+		if i+1 > at {
+			at = min(i+1, len(n.elems)-1)
+		}
+		t.split(n, at)
 	}
 }
 
@@ -86,10 +93,11 @@ func (t *seqTree) appendElem(last *seqNode, e *op) *seqNode {
 	return e.elem.leaf
 }
 
-func (t *seqTree) split(n *seqNode) {
+// split moves the entries of n from index at on into a new right sibling.
+func (t *seqTree) split(n *seqNode, at int) {
 	right := &seqNode{parent: n.parent}
 	if n.isLeaf() {
-		half := len(n.elems) / 2
+		half := at
 		right.elems = append(make([]*op, 0, leafMax+1), n.elems[half:]...)
 		clear(n.elems[half:])
 		n.elems = n.elems[:half]
@@ -128,7 +136,7 @@ func (t *seqTree) split(n *seqNode) {
 	copy(p.kids[i+2:], p.kids[i+1:])
 	p.kids[i+1] = right
 	if len(p.kids) > nodeMax {
-		t.split(p)
+		t.split(p, len(p.kids)/2)
 	}
 }
 
