@@ -85,8 +85,9 @@ func parseDocumentBody(data []byte) (*Document, error) {
 			return nil, fmt.Errorf("%d bytes after head indexes: %w", r.remaining(), ErrTrailingData)
 		}
 	}
-	// Inflated columns may be larger than the chunk; bound rows by both.
-	limit := rowLimit(len(data) + (maxInflated - budget))
+	// Rows are bounded by the bytes of the chunk, not by inflated bytes:
+	// deflated padding must not buy a hostile input more rows.
+	limit := rowLimit(len(data))
 	if d.Changes, err = decodeChangeMetas(changeCols, len(d.Actors), limit); err != nil {
 		return nil, fmt.Errorf("change columns: %w", err)
 	}
