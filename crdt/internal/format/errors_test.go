@@ -114,3 +114,21 @@ func TestEncodeRejectsInvalid(t *testing.T) {
 		t.Errorf("reconstruct op actor: %v", err)
 	}
 }
+
+// TestDeflatedPaddingBuysNoRows: a document of a few dozen bytes whose
+// action column claims millions of rows, padded with a deflated column
+// that inflates to kilobytes, is refused before any row is allocated.
+func TestDeflatedPaddingBuysNoRows(t *testing.T) {
+	run := AppendSleb(nil, 1<<22)
+	run = AppendUleb(run, 1)
+	padding := deflate(make([]byte, 1<<13))
+	body := []byte{0, 0, 0, 2}
+	body = append(body, byte(specAction))
+	body = AppendUleb(body, uint64(len(run)))
+	body = AppendUleb(body, uint64(specValRaw|deflateBit))
+	body = AppendUleb(body, uint64(len(padding)))
+	body = append(append(body, run...), padding...)
+	if _, err := DecodeDocument(reframe(ChunkDocument, body)); !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("%d-byte document claiming %d rows: %v", len(body), 1<<22, err)
+	}
+}
