@@ -106,6 +106,7 @@ func checkOpActors(ops []Op, n int, layout opLayout) error {
 
 // DecodeChange decodes one change chunk, plain or compressed, with nothing
 // after it. Hash is computed over the uncompressed chunk, which Raw holds.
+// The result shares no memory with b.
 func DecodeChange(b []byte) (*Change, error) {
 	c, err := decodeChange(b, true)
 	if err != nil {
@@ -148,10 +149,12 @@ func ChangeFromChunk(ch Chunk) (*Change, error) {
 }
 
 func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
-	raw := ch.Bytes
-	data := ch.Data
+	var raw, data []byte
 	switch ch.Type {
 	case ChunkChange:
+		// Copy, so that the change does not pin or alias the caller's buffer.
+		raw = bytes.Clone(ch.Bytes)
+		data = raw[len(raw)-len(ch.Data):]
 	case ChunkCompressed:
 		budget := maxInflated
 		inflated, err := inflate(ch.Data, &budget)
