@@ -118,9 +118,10 @@ func (d *Doc) applyChange(c *Change) error {
 		}
 		return opID{counter: id.Counter, actor: actors[id.Actor]}, nil
 	}
+	ins := make([]incomingOp, len(fc.Ops))
 	for i := range fc.Ops {
 		fo := &fc.Ops[i]
-		in := incomingOp{
+		ins[i] = incomingOp{
 			id:     opID{counter: fc.StartOp + uint64(i), actor: author},
 			prop:   fo.Key.Prop,
 			isProp: fo.Key.IsProp,
@@ -128,6 +129,7 @@ func (d *Doc) applyChange(c *Change) error {
 			action: fo.Action,
 			val:    scalarFromFormat(fo.Value),
 		}
+		in := &ins[i]
 		var err error
 		if in.obj, err = mapID(fo.Obj); err != nil {
 			return err
@@ -146,12 +148,61 @@ func (d *Doc) applyChange(c *Change) error {
 		if fo.Action == format.ActionMark {
 			in.mark = &markData{name: fo.MarkName, expand: fo.Expand}
 		}
-		if _, err := d.apply(&in); err != nil {
+	}
+	// Check first, so that a bad change leaves the document untouched.
+	if err := d.check(ins); err != nil {
+		return fmt.Errorf("change %s: %w", c.hash, err)
+	}
+	for i := range ins {
+		if _, err := d.apply(&ins[i]); err != nil {
 			return fmt.Errorf("change %s: %w", c.hash, err)
 		}
 	}
 	kept := *c
 	kept.ops = nil // the history keeps bytes, not decoded ops
 	d.addToHistory(&kept, author)
+	return nil
+}
+
+// check verifies that a change's ops can all be applied: each targets an
+// object that exists (or that an earlier op of the change makes) with a key
+// of the right kind, each element it refers to exists (or is inserted
+// earlier in the change), and each action fits.
+func (d *Doc) check(ins []incomingOp) error {
+	made := map[opID]objType{}
+	inserted := map[opID]bool{}
+	for i := range ins {
+		in := &ins[i]
+		if in.action > maxAction {
+			return fmt.Errorf("op %d: action %d: %w", in.id.counter, in.action, format.ErrCorrupt)
+		}
+		obj := d.objs[in.obj]
+		typ, ok := made[in.obj]
+		if obj != nil {
+			typ, ok = obj.typ, true
+		}
+		if !ok {
+			return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingObject)
+		}
+		if typ.isSeq() == in.isProp {
+			return fmt.Errorf("op %d: key kind does not match object type: %w", in.id.counter, format.ErrCorrupt)
+		}
+		if typ.isSeq() {
+			if in.insert && in.action == format.ActionDelete {
+				return fmt.Errorf("op %d: insert of a delete: %w", in.id.counter, format.ErrCorrupt)
+			}
+			ref := in.elem
+			if !(in.insert && ref.isZero()) && !inserted[ref] && (obj == nil || obj.elem(ref) == nil) {
+				return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
+			}
+			if in.insert {
+				inserted[in.id] = true
+			}
+		}
+		switch in.action {
+		case format.ActionMakeMap, format.ActionMakeList, format.ActionMakeText, format.ActionMakeTable:
+			made[in.id] = objTypeOf(in.action)
+		}
+	}
 	return nil
 }

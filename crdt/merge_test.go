@@ -256,3 +256,28 @@ const (
 	actorA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	actorB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 )
+
+func TestBadChangeLeavesDocUntouched(t *testing.T) {
+	d := New()
+	must(t, d.Path("x").Set("keep"))
+	_, err := d.Commit("")
+	must(t, err)
+	heads := d.Heads()
+	fc := &format.Change{
+		Actors: [][]byte{{0xbb}}, Seq: 1, StartOp: 10,
+		Ops: []format.Op{
+			{Obj: format.OpID{}, Key: format.Key{Prop: "x", IsProp: true}, Action: format.ActionSet, Value: format.Value{Type: format.ValueString, Str: "lost"}},
+			{Obj: format.OpID{Counter: 99, Actor: 0}, Key: format.Key{Prop: "y", IsProp: true}, Action: format.ActionSet},
+		},
+	}
+	raw, err := format.EncodeChange(fc)
+	must(t, err)
+	chs, err := LoadChanges(raw)
+	must(t, err)
+	if err := d.Apply(chs...); !errors.Is(err, ErrMissingObject) {
+		t.Fatalf("apply: %v", err)
+	}
+	if got, _ := As[string](d.Path("x").Get()); got != "keep" || !slices.Equal(d.Heads(), heads) {
+		t.Fatalf("document changed: x=%q heads %v", got, d.Heads())
+	}
+}
