@@ -1,0 +1,191 @@
+package relay
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/commonplace/commonplace/server/docsync"
+)
+
+// hub holds the documents in memory: loaded on first use, evicted once no
+// peer has had them open for DocIdleTimeout, so memory follows the active
+// set, not the store. All work on one document is serialised by its
+// entry's lock, store writes included: that is what makes a change
+// durable before any peer hears of it.
+type hub struct {
+	s    *Server
+	mu   sync.Mutex
+	docs map[string]*entry
+}
+
+type entry struct {
+	mu   sync.Mutex
+	doc  *docsync.Document // nil until loaded, and after a store failure
+	busy int               // callers between acquire and release; guarded by hub.mu
+	idle time.Time         // when the last peer left; guarded by mu
+}
+
+func newHub(s *Server) *hub { return &hub{s: s, docs: map[string]*entry{}} }
+
+func (h *hub) acquire(id string) *entry {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	e := h.docs[id]
+	if e == nil {
+		e = &entry{}
+		h.docs[id] = e
+	}
+	e.busy++
+	return e
+}
+
+func (h *hub) release(e *entry) {
+	h.mu.Lock()
+	e.busy--
+	h.mu.Unlock()
+}
+
+// do runs fn on document id, loading it first if needed, then carries out
+// the effects: store operations in order, and only if they all succeed,
+// the messages.
+func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) error {
+	e := h.acquire(id)
+	defer h.release(e)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.doc == nil {
+		if err := h.load(ctx, id, e); err != nil {
+			return err
+		}
+	}
+	eff, err := fn(e.doc)
+	if err != nil {
+		h.markIdle(e)
+		return err
+	}
+	if err := h.s.applyStore(ctx, eff.Store); err != nil {
+		// Memory is now ahead of the store. Drop the document so the
+		// next use reloads what is durable, and disconnect the peers
+		// that have it open: they resync from the store on reconnect.
+		peers := e.doc.Peers()
+		e.doc = nil
+		h.s.metrics.documents.Dec()
+		h.s.failSessions(peers, "internal error")
+		return fmt.Errorf("document %s: %w", id, err)
+	}
+	for _, s := range eff.Send {
+		h.s.deliver(s)
+	}
+	h.markIdle(e)
+	return nil
+}
+
+func (h *hub) markIdle(e *entry) {
+	if e.doc != nil && !e.doc.HasPeers() && e.idle.IsZero() {
+		e.idle = h.s.cfg.Now()
+	} else if e.doc != nil && e.doc.HasPeers() {
+		e.idle = time.Time{}
+	}
+}
+
+func (h *hub) load(ctx context.Context, id string, e *entry) error {
+	entries, err := h.s.cfg.Store.LoadRange(ctx, docsync.Prefix(id))
+	if err != nil {
+		return fmt.Errorf("load document %s: %w", id, err)
+	}
+	d, eff, skipped := docsync.Load(h.s.cfg.Engine, id, entries, docsync.Options{CompactAfter: h.s.cfg.CompactAfter})
+	for _, sk := range skipped {
+		h.s.log.Warn("skipped damaged document entry", "doc", id, "key", sk.Key, "err", sk.Err)
+	}
+	if err := h.s.applyStore(ctx, eff.Store); err != nil {
+		// The compaction failed part way; what is stored still loads.
+		h.s.log.Warn("compaction on load failed", "doc", id, "err", err)
+	}
+	e.doc = d
+	e.idle = time.Time{}
+	h.s.metrics.documents.Inc()
+	return nil
+}
+
+// leave removes session p from document id if it is loaded.
+func (h *hub) leave(id string, p docsync.PeerID) {
+	h.mu.Lock()
+	e := h.docs[id]
+	h.mu.Unlock()
+	if e == nil {
+		return
+	}
+	e.mu.Lock()
+	if e.doc != nil {
+		e.doc.Leave(p)
+		h.markIdle(e)
+	}
+	e.mu.Unlock()
+}
+
+// ifLoaded runs fn on document id only if it is in memory; a document
+// nobody has loaded has nobody to relay to.
+func (h *hub) ifLoaded(id string, fn func(*docsync.Document) docsync.Effects) {
+	h.mu.Lock()
+	e := h.docs[id]
+	if e != nil {
+		e.busy++
+	}
+	h.mu.Unlock()
+	if e == nil {
+		return
+	}
+	defer h.release(e)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.doc == nil {
+		return
+	}
+	for _, s := range fn(e.doc).Send {
+		h.s.deliver(s)
+	}
+}
+
+// evict drops documents that nobody has open and that have been idle for
+// DocIdleTimeout. It skips any entry in use.
+func (h *hub) evict() int {
+	now := h.s.cfg.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for id, e := range h.docs {
+		if e.busy > 0 || !e.mu.TryLock() {
+			continue
+		}
+		drop := e.doc == nil || (!e.doc.HasPeers() && !e.idle.IsZero() && now.Sub(e.idle) >= h.s.cfg.DocIdleTimeout)
+		if drop {
+			if e.doc != nil {
+				h.s.metrics.documents.Dec()
+			}
+			delete(h.docs, id)
+			n++
+		}
+		e.mu.Unlock()
+	}
+	return n
+}
+
+// loaded returns how many documents are in memory.
+func (h *hub) loaded() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, e := range h.docs {
+		if e.mu.TryLock() {
+			if e.doc != nil {
+				n++
+			}
+			e.mu.Unlock()
+		} else {
+			n++ // busy, hence loaded or loading
+		}
+	}
+	return n
+}

@@ -1,0 +1,181 @@
+package relay
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/commonplace/commonplace/server/access"
+	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+// maxDocumentID bounds a documentId; automerge-repo's are 27-28 chars.
+const maxDocumentID = 128
+
+// handle processes one decoded message; false means the connection is
+// closing.
+func (c *conn) handle(m wire.Message) bool {
+	if m.Type == wire.TypeJoin {
+		return c.join(m)
+	}
+	if c.session == "" {
+		c.fail("expected join first", "protocol")
+		return false
+	}
+	if m.SenderID != c.peerIDOr() {
+		// As the reference server does: a frame not from the joined peer
+		// is ignored.
+		c.log.Debug("ignoring frame from another senderId", "type", m.Type)
+		return true
+	}
+	switch m.Type {
+	case wire.TypeRequest, wire.TypeSync:
+		return c.syncMessage(m)
+	case wire.TypeEphemeral:
+		if validDocumentID(m.DocumentID) {
+			c.ephemeral(m)
+		}
+		return true
+	default:
+		// doc-unavailable (the relay never requests), the remote-*
+		// gossip (the relay keeps no remote heads), peer and error:
+		// accepted and ignored.
+		return true
+	}
+}
+
+// join starts a new session: a first join, or a client that joins again
+// on the same socket. Either way every per-document sync state starts
+// over, because replies lost with an old socket are never re-sent.
+func (c *conn) join(m wire.Message) bool {
+	if len(m.SupportedProtocolVersions) > 0 && !slices.Contains(m.SupportedProtocolVersions, wire.ProtocolV1) {
+		c.setPeer(m.SenderID)
+		c.fail("unsupported protocol version", "protocol")
+		return false
+	}
+	c.leaveAll()
+	c.gen++
+	c.session = docsync.PeerID(fmt.Sprintf("c%d.%d", c.num, c.gen))
+	c.setPeer(m.SenderID)
+	s := c.s
+	s.mu.Lock()
+	old := s.byPeer[m.SenderID]
+	s.byPeer[m.SenderID] = c
+	s.sessions[c.session] = c
+	s.mu.Unlock()
+	if old != nil && old != c {
+		// The same peer connected again: its old socket is stale.
+		old.shutdown()
+	}
+	c.send(wire.Message{
+		Type:                    wire.TypePeer,
+		SenderID:                s.peerID,
+		PeerMetadata:            &wire.PeerMetadata{StorageID: s.storageID, IsEphemeral: false},
+		SelectedProtocolVersion: wire.ProtocolV1,
+	})
+	return true
+}
+
+func (c *conn) setPeer(p string) {
+	c.mu.Lock()
+	c.peerID = p
+	c.mu.Unlock()
+}
+
+// syncMessage handles request and sync. Access is decided before the
+// document is touched: a document that does not exist and one of another
+// workspace get the same doc-unavailable.
+func (c *conn) syncMessage(m wire.Message) bool {
+	if !validDocumentID(m.DocumentID) {
+		c.fail("invalid documentId", "protocol")
+		return false
+	}
+	ctx := context.Background()
+	ok, err := c.mayUse(ctx, m)
+	if errors.Is(err, docsync.ErrBadSyncMessage) {
+		c.fail("bad sync message", "protocol")
+		return false
+	}
+	if err != nil {
+		c.log.Error("access check", "doc", m.DocumentID, "err", err)
+		c.fail("internal error", "store")
+		return false
+	}
+	if !ok {
+		c.unavailable(m.DocumentID)
+		return true
+	}
+	if m.Type == wire.TypeSync {
+		c.observeReply(m.DocumentID)
+	}
+	c.open[m.DocumentID] = struct{}{}
+	err = c.s.hub.do(ctx, m.DocumentID, func(d *docsync.Document) (docsync.Effects, error) {
+		return d.Handle(c.session, m)
+	})
+	switch {
+	case errors.Is(err, docsync.ErrBadSyncMessage):
+		c.fail("bad sync message", "protocol")
+		return false
+	case err != nil:
+		c.log.Error("sync", "doc", m.DocumentID, "err", err)
+		c.fail("internal error", "store")
+		return false
+	}
+	return true
+}
+
+// mayUse reports whether the connection's workspace may sync document
+// m.DocumentID; a sync for a document nobody owns claims it.
+func (c *conn) mayUse(ctx context.Context, m wire.Message) (bool, error) {
+	ws := c.token.Workspace
+	owner, err := c.s.access.DocWorkspace(ctx, m.DocumentID)
+	if errors.Is(err, access.ErrNotFound) {
+		if m.Type != wire.TypeSync {
+			return false, nil
+		}
+		// Bad bytes must not leave a claim behind: try them on a
+		// scratch document first (once per new document).
+		if err := c.s.cfg.Engine.New().NewSyncState().Receive(m.Data); err != nil {
+			return false, fmt.Errorf("new document %s: %w", m.DocumentID, err)
+		}
+		owner, err = c.s.access.ClaimDoc(ctx, m.DocumentID, ws)
+	}
+	if err != nil {
+		return false, err
+	}
+	return owner == ws, nil
+}
+
+func (c *conn) unavailable(doc string) {
+	c.send(wire.Message{Type: wire.TypeDocUnavailable, SenderID: c.s.peerID, DocumentID: doc})
+}
+
+// ephemeral relays m to the other sessions that have the document open.
+// Nothing is stored, and a sender without the document open is ignored.
+func (c *conn) ephemeral(m wire.Message) {
+	if _, ok := c.open[m.DocumentID]; !ok {
+		return
+	}
+	c.s.hub.ifLoaded(m.DocumentID, func(d *docsync.Document) docsync.Effects {
+		eff, _ := d.Handle(c.session, m)
+		return eff
+	})
+}
+
+// validDocumentID accepts what automerge-repo generates (bs58check text)
+// and similar opaque IDs, and nothing that could break a store key.
+func validDocumentID(id string) bool {
+	if id == "" || len(id) > maxDocumentID {
+		return false
+	}
+	for _, r := range id {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
