@@ -9,13 +9,45 @@ import (
 	"testing"
 
 	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/engine"
 	"github.com/commonplace/commonplace/server/engine/amgo"
 	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/wire"
 )
 
-func TestCreateThenOthersRequest(t *testing.T) {
-	n := newNetwork(t)
+// TestCore runs every core scenario with each engine of the build holding
+// the relay's copy (the clients always use automerge-go).
+func TestCore(t *testing.T) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, docsync.Engine)
+	}{
+		{"CreateThenOthersRequest", testCreateThenOthersRequest},
+		{"RequestForEmptyDocumentIsUnavailable", testRequestForEmptyDocumentIsUnavailable},
+		{"OfflinePeerCatchesUp", testOfflinePeerCatchesUp},
+		{"RejoinResetsSyncState", testRejoinResetsSyncState},
+		{"CompactionKeepsStoreSmall", testCompactionKeepsStoreSmall},
+		{"CrashAtEveryOp", testCrashAtEveryOp},
+		{"DamagedEntriesLoadAsMissing", testDamagedEntriesLoadAsMissing},
+		{"BadSyncBytesChangeNothing", testBadSyncBytesChangeNothing},
+		{"EphemeralRelayedToOtherOpenPeers", testEphemeralRelayedToOtherOpenPeers},
+		{"UnexpectedType", testUnexpectedType},
+	}
+	for _, name := range engine.Names() {
+		e, err := engine.New(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(name, func(t *testing.T) {
+			for _, tc := range tests {
+				t.Run(tc.name, func(t *testing.T) { tc.fn(t, e) })
+			}
+		})
+	}
+}
+
+func testCreateThenOthersRequest(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	n.join("a")
 	n.edit("a", "title", "hello")
@@ -37,8 +69,8 @@ func TestCreateThenOthersRequest(t *testing.T) {
 	}
 }
 
-func TestRequestForEmptyDocumentIsUnavailable(t *testing.T) {
-	n := newNetwork(t)
+func testRequestForEmptyDocumentIsUnavailable(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	c := n.join("a")
 	n.clientSend("a", wire.TypeRequest)
@@ -54,8 +86,8 @@ func TestRequestForEmptyDocumentIsUnavailable(t *testing.T) {
 	}
 }
 
-func TestOfflinePeerCatchesUp(t *testing.T) {
-	n := newNetwork(t)
+func testOfflinePeerCatchesUp(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	for _, p := range []docsync.PeerID{"a", "b", "c"} {
 		n.join(p)
@@ -96,22 +128,28 @@ func TestOfflinePeerCatchesUp(t *testing.T) {
 
 // TestRejoinResetsSyncState is trap 16: a reply lost with the socket must
 // not leave the client unconfirmed forever.
-func TestRejoinResetsSyncState(t *testing.T) {
-	n := newNetwork(t)
+func testRejoinResetsSyncState(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	n.join("a")
 	n.edit("a", "k", "1")
 	n.run()
 	n.edit("a", "k", "2")
-	// The server handles a's message, but its reply is lost.
+	// The server handles a's message and stores the change, but its
+	// reply is lost.
 	env := n.toSrv[0]
 	n.toSrv = nil
-	if _, err := n.server.Handle(env.from, env.msg); err != nil {
+	eff, err := n.server.Handle(env.from, env.msg)
+	if err != nil {
 		t.Fatal(err)
 	}
+	n.apply(docsync.Effects{Store: eff.Store})
 	n.rejoin("a", "a2")
 	n.clientSend("a2", wire.TypeSync)
 	n.run()
+	if n.clients["a2"].syncs == 0 {
+		t.Fatal("the server never answered the rejoined client")
+	}
 	if !sameHeads(n.server.Heads(), n.clients["a2"].doc.Heads()) {
 		t.Fatal("server and client differ after rejoin")
 	}
@@ -122,8 +160,8 @@ func TestRejoinResetsSyncState(t *testing.T) {
 	}
 }
 
-func TestCompactionKeepsStoreSmall(t *testing.T) {
-	n := newNetwork(t)
+func testCompactionKeepsStoreSmall(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	n.join("a")
 	for i := range 100 {
@@ -145,10 +183,9 @@ func TestCompactionKeepsStoreSmall(t *testing.T) {
 
 // TestCrashAtEveryOp cuts each effect's store ops short at every point and
 // reloads: the document is always the one before or after the step.
-func TestCrashAtEveryOp(t *testing.T) {
-	e := newNetwork(t).e
+func testCrashAtEveryOp(t *testing.T, e docsync.Engine) {
 	id := "crashdoc"
-	src := e.New()
+	src := amgo.New().New()
 	stored := map[string]store.Entry{}
 	d, _, _ := docsync.Load(e, id, nil, docsync.Options{CompactAfter: 4})
 	ss := src.NewSyncState()
@@ -206,8 +243,8 @@ func harnessPut(d docsync.Doc, k string) error {
 	return err
 }
 
-func TestDamagedEntriesLoadAsMissing(t *testing.T) {
-	n := newNetwork(t)
+func testDamagedEntriesLoadAsMissing(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	n.join("a")
 	n.edit("a", "k", "v")
@@ -237,8 +274,8 @@ func TestDamagedEntriesLoadAsMissing(t *testing.T) {
 	}
 }
 
-func TestBadSyncBytesChangeNothing(t *testing.T) {
-	n := newNetwork(t)
+func testBadSyncBytesChangeNothing(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	n.join("a")
 	n.edit("a", "k", "v")
@@ -256,8 +293,8 @@ func TestBadSyncBytesChangeNothing(t *testing.T) {
 	}
 }
 
-func TestEphemeralRelayedToOtherOpenPeers(t *testing.T) {
-	n := newNetwork(t)
+func testEphemeralRelayedToOtherOpenPeers(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	for _, p := range []docsync.PeerID{"a", "b", "c"} {
 		n.join(p)
@@ -289,8 +326,8 @@ func TestEphemeralRelayedToOtherOpenPeers(t *testing.T) {
 	}
 }
 
-func TestUnexpectedType(t *testing.T) {
-	n := newNetwork(t)
+func testUnexpectedType(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
 	n.load()
 	if _, err := n.server.Handle("a", wire.Message{Type: wire.TypeJoin}); !errors.Is(err, docsync.ErrUnexpectedMessage) {
 		t.Errorf("err = %v, want ErrUnexpectedMessage", err)

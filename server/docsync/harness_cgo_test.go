@@ -40,12 +40,13 @@ type client struct {
 	doc         *amgo.Doc
 	ss          docsync.SyncState
 	unavailable int
+	syncs       int
 	ephemeral   []wire.Message
 }
 
-func newNetwork(t *testing.T) *network {
+func newNetwork(t *testing.T, e docsync.Engine) *network {
 	return &network{
-		t: t, e: amgo.New(), id: "2v3rkia9QeE2R9cBqPSwB1RjJmDw",
+		t: t, e: e, id: "2v3rkia9QeE2R9cBqPSwB1RjJmDw",
 		store:   map[string]store.Entry{},
 		clients: map[docsync.PeerID]*client{},
 	}
@@ -100,6 +101,7 @@ func (n *network) apply(eff docsync.Effects) {
 			if err := c.ss.Receive(s.Msg.Data); err != nil {
 				n.t.Fatalf("client %s receive: %v", s.To, err)
 			}
+			c.syncs++
 			n.clientSend(s.To, wire.TypeSync)
 		case wire.TypeDocUnavailable:
 			c.unavailable++

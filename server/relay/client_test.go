@@ -134,6 +134,7 @@ type client struct {
 	in          chan wire.Message
 	closed      chan error
 	unavailable map[string]int
+	syncs       int
 	ephemeral   []wire.Message
 	errors      []wire.Message
 }
@@ -289,6 +290,7 @@ func (c *client) handle(m wire.Message) {
 		if err := d.ss.Receive(m.Data); err != nil {
 			c.t.Fatalf("client receive: %v", err)
 		}
+		c.syncs++
 		c.sendSync(m.DocumentID, wire.TypeSync)
 	case wire.TypeDocUnavailable:
 		c.unavailable[m.DocumentID]++

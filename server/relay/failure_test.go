@@ -108,7 +108,8 @@ func TestLostReplyRecoveredOnReconnect(t *testing.T) {
 	d := a.docs[id].doc
 	a2.docs[id] = &clientDoc{doc: d, ss: d.NewSyncState()}
 	a2.sendSync(id, wire.TypeSync)
-	a2.drain(300 * time.Millisecond)
+	a2.until("the relay to answer", func() bool { return a2.syncs > 0 })
+	a2.drain(100 * time.Millisecond)
 	if _, more := a2.docs[id].ss.Generate(); more {
 		t.Error("after reconnecting, the client still believes the relay lacks its change")
 	}

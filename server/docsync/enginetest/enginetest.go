@@ -49,6 +49,7 @@ func Run(t *testing.T, h Harness) {
 		{"BadDocumentBytes", testBadDocumentBytes},
 		{"SyncConverges", testSyncConverges},
 		{"SyncAfterReset", testSyncAfterReset},
+		{"FreshStateAnswersPeerInSync", testFreshStateAnswersPeerInSync},
 		{"BadSyncBytes", testBadSyncBytes},
 		{"GoldenDocument", testGoldenDocument},
 		{"GoldenSyncMessages", testGoldenSyncMessages},
@@ -221,6 +222,38 @@ func testSyncAfterReset(t *testing.T, h Harness) {
 	sameHeads(t, a.Heads(), b.Heads())
 	if mustGet(t, h, a, "y") != "2" || mustGet(t, h, b, "z") != "3" {
 		t.Error("changes lost after a sync state reset")
+	}
+}
+
+// testFreshStateAnswersPeerInSync is a relay after a reconnect: both
+// sides start fresh sync states, the client has nothing new, and the relay
+// must still answer once, or the client never learns that the relay has
+// its changes (automerge-repo clients show that as "not saved").
+func testFreshStateAnswersPeerInSync(t *testing.T, h Harness) {
+	server, client := h.Engine.New(), h.Engine.New()
+	mustPut(t, h, client, "k", "v")
+	syncPair(t, client.NewSyncState(), server.NewSyncState())
+	sameHeads(t, server.Heads(), client.Heads())
+
+	cs, ss := client.NewSyncState(), server.NewSyncState()
+	first, ok := cs.Generate()
+	if !ok {
+		t.Fatal("a fresh client state has nothing to send")
+	}
+	if err := ss.Receive(first); err != nil {
+		t.Fatal(err)
+	}
+	reply, ok := ss.Generate()
+	if !ok {
+		t.Fatal("a fresh server state does not answer a peer that is already in sync")
+	}
+	if err := cs.Receive(reply); err != nil {
+		t.Fatal(err)
+	}
+	// Now the client knows: it has nothing more to say.
+	syncPair(t, cs, ss)
+	if m, ok := cs.Generate(); ok {
+		t.Errorf("client still has %d bytes to send after the exchange", len(m))
 	}
 }
 

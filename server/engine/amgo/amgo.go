@@ -93,7 +93,7 @@ const missingDeps = "deps should already be in the document"
 
 // NewSyncState implements docsync.Doc.
 func (d *Doc) NewSyncState() docsync.SyncState {
-	return &syncState{s: am.NewSyncState(d.d)}
+	return &syncState{d: d.d, s: am.NewSyncState(d.d)}
 }
 
 // Automerge returns the underlying automerge-go document, for tests and
@@ -101,7 +101,10 @@ func (d *Doc) NewSyncState() docsync.SyncState {
 func (d *Doc) Automerge() *am.Doc { return d.d }
 
 type syncState struct {
+	d *am.Doc
 	s *am.SyncState
+	// received and answered track the first exchange: see Generate.
+	received, answered bool
 }
 
 func (s *syncState) Receive(msg []byte) (err error) {
@@ -112,11 +115,28 @@ func (s *syncState) Receive(msg []byte) (err error) {
 	if _, err := s.s.ReceiveMessage(msg); err != nil {
 		return fmt.Errorf("receive: %v: %w", err, docsync.ErrBadSyncMessage)
 	}
+	s.received = true
 	return nil
 }
 
+// Generate returns the next message. The Automerge core pinned by
+// automerge-go stays silent when a peer's first message shows it is
+// already in sync, so a client that reconnects with nothing new never
+// hears the relay's heads and never learns its changes are stored (newer
+// cores always answer a fresh sync state once). In that case answer with
+// a message from a scratch state: it carries our heads and a summary of
+// all our changes, and asks for nothing.
 func (s *syncState) Generate() ([]byte, bool) {
 	m, ok := s.s.GenerateMessage()
+	if ok {
+		s.answered = true
+		return m.Bytes(), true
+	}
+	if !s.received || s.answered {
+		return nil, false
+	}
+	s.answered = true
+	m, ok = am.NewSyncState(s.d).GenerateMessage()
 	if !ok {
 		return nil, false
 	}
