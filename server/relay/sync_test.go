@@ -198,6 +198,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	if got := e.metric("commonplace_relay_connections"); got != "1" {
 		t.Errorf("connections = %q, want 1", got)
 	}
+	if e.metric("commonplace_relay_store_bytes") == "" {
+		t.Error("no store_bytes series for a Badger store")
+	}
 	for _, series := range []string{
 		`commonplace_relay_messages_total{direction="in",type="sync"}`,
 		`commonplace_relay_bytes_total{direction="out"}`,
