@@ -2,8 +2,10 @@ package badgerstore
 
 import (
 	"fmt"
+	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/commonplace/commonplace/server/store"
 )
@@ -47,5 +49,35 @@ func BenchmarkLoadRange(b *testing.B) {
 		if err != nil || len(entries) != 10 {
 			b.Fatalf("%d entries, %v", len(entries), err)
 		}
+	}
+}
+
+// BenchmarkHeapAfterFill reports the Go heap in use right after filling a
+// store with n 1 KB values (compaction then holds table-building buffers)
+// and again after twenty quiet seconds: with Badger's caches bounded the
+// settled figure should not grow with n.
+func BenchmarkHeapAfterFill(b *testing.B) {
+	heapMiB := func() float64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return float64(m.HeapInuse) / (1 << 20)
+	}
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				s := openTest(b, b.TempDir(), Options{NoSync: true})
+				v := make([]byte, 1000)
+				for i := range n {
+					if err := s.Put(b.Context(), store.Key{"doc", fmt.Sprint(i), "incremental", "x"}, v); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(heapMiB(), "heap-MiB")
+				time.Sleep(20 * time.Second) // compaction of a 100 MB load finishes well within this
+				b.ReportMetric(heapMiB(), "settled-heap-MiB")
+				s.Close()
+			}
+		})
 	}
 }
