@@ -72,15 +72,21 @@ func (d *Doc) loadDocument(chunk format.Chunk) error {
 	for i, a := range doc.Actors {
 		actors[i] = d.actors.intern(a)
 	}
-	// Rebuild the changes first and keep only their bytes and metadata, so
-	// that the rebuilt ops are garbage before the op set is built.
-	fcs, err := format.ReconstructChanges(doc)
+	// Rebuild the changes' bytes and hashes first (without keeping their
+	// ops), then build the op set.
+	fcs, err := format.ReconstructChangeHeaders(doc)
 	if err != nil {
 		return err
+	}
+	if len(fcs) != len(doc.Changes) {
+		return fmt.Errorf("rebuilt %d changes of %d: %w", len(fcs), len(doc.Changes), format.ErrCorrupt)
 	}
 	chs := make([]*Change, len(fcs))
 	for i, fc := range fcs {
 		chs[i] = changeFromFormat(fc, false)
+		if m := doc.Changes[i].MaxOp; m >= fc.StartOp {
+			chs[i].numOps = m - fc.StartOp + 1
+		}
 	}
 	fcs = nil
 	if err := d.loadOps(doc, actors); err != nil {

@@ -213,7 +213,7 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 		}
 		obj.seq.setWidth(e, d.elemWidth(obj, e))
 		d.maxOp = id.counter
-		d.tx.ops = append(d.tx.ops, pendingOp{obj: obj.id, key: e.id, action: format.ActionDelete, pred: pred})
+		d.tx.ops.add(pendingOp{obj: obj.id, key: e.id, action: uint8(format.ActionDelete), more: &pendingMore{pred: pred}})
 		del -= w
 	}
 	if s == "" {
@@ -242,7 +242,7 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 		obj.seq.insertAt(leaf, idx, e)
 		obj.indexElem(e)
 		d.maxOp = id.counter
-		d.tx.ops = append(d.tx.ops, pendingOp{o: e, obj: obj.id, key: ref, insert: true, action: format.ActionSet})
+		d.tx.ops.add(pendingOp{o: e, obj: obj.id, key: ref, insert: true, action: uint8(format.ActionSet)})
 		ref = id
 		if e.elem.leaf == leaf {
 			idx++

@@ -16,22 +16,61 @@ import (
 type transaction struct {
 	startOp uint64
 	seq     uint64
-	ops     []pendingOp
+	ops     pendingList
 }
 
 // pendingOp is a local op awaiting commit. o is the stored op (nil for a
 // delete); key is the reference element of an insert or the element an
-// op targets, unless isProp.
+// op targets, unless isProp. Text inserts, the bulk of most transactions,
+// need nothing more; other ops keep their key and pred in more.
 type pendingOp struct {
 	o      *op
 	obj    opID
 	key    opID
-	prop   string
-	pred   []opID
-	action format.Action
+	more   *pendingMore
+	action uint8
 	insert bool
 	isProp bool
 }
+
+type pendingMore struct {
+	prop string
+	pred []opID
+}
+
+func (p *pendingOp) prop() string {
+	if p.more == nil {
+		return ""
+	}
+	return p.more.prop
+}
+
+func (p *pendingOp) pred() []opID {
+	if p.more == nil {
+		return nil
+	}
+	return p.more.pred
+}
+
+// pendingList stores pending ops in fixed-size blocks: appending never
+// copies, and commit can drop each block once it has been converted.
+type pendingList struct {
+	blocks [][]pendingOp
+	n      int
+}
+
+const pendingBlock = 4096
+
+func (l *pendingList) add(p pendingOp) {
+	if l.n%pendingBlock == 0 {
+		l.blocks = append(l.blocks, make([]pendingOp, 0, pendingBlock))
+	}
+	b := &l.blocks[len(l.blocks)-1]
+	*b = append(*b, p)
+	l.n++
+}
+
+func (l *pendingList) len() int { return l.n }
 
 // CommitOptions are (rarer) options passed to commit.
 // If Time is not set then time.Now() is used. To omit a timestamp pass a pointer to the zero time: &time.Time{}
@@ -63,7 +102,7 @@ func (d *Doc) Commit(msg string, opts ...CommitOptions) (ChangeHash, error) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.tx == nil || len(d.tx.ops) == 0 {
+	if d.tx == nil || d.tx.ops.len() == 0 {
 		if !allowEmpty {
 			return ChangeHash{}, ErrEmptyCommit
 		}
@@ -79,7 +118,7 @@ func (d *Doc) Commit(msg string, opts ...CommitOptions) (ChangeHash, error) {
 // closeTx commits outstanding ops as an anonymous change (no message, no
 // time), as automerge-go does before reading history.
 func (d *Doc) closeTx() error {
-	if d.tx == nil || len(d.tx.ops) == 0 {
+	if d.tx == nil || d.tx.ops.len() == 0 {
 		d.tx = nil
 		return nil
 	}
@@ -93,7 +132,7 @@ func (d *Doc) nextOpID() opID {
 	if d.tx == nil {
 		d.tx = &transaction{startOp: d.maxOp + 1, seq: d.nextSeq(d.actor)}
 	}
-	return opID{counter: d.tx.startOp + uint64(len(d.tx.ops)), actor: d.actor}
+	return opID{counter: d.tx.startOp + uint64(d.tx.ops.len()), actor: d.actor}
 }
 
 // commit encodes the open transaction as a change and records it.
@@ -107,30 +146,32 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 		}
 		return format.OpID{Counter: x.counter, Actor: local[x.actor]}
 	}
-	ops := make([]format.Op, len(tx.ops))
-	for i := range tx.ops {
-		p := &tx.ops[i]
-		fo := &ops[i]
-		fo.Obj, fo.Insert, fo.Action = id(p.obj), p.insert, p.action
-		if p.isProp {
-			fo.Key = format.Key{Prop: p.prop, IsProp: true}
-		} else {
-			fo.Key = format.Key{Elem: id(p.key)}
-		}
-		if p.o != nil {
-			fo.Value = p.o.val.toFormat()
-			if m := p.o.markData(); m != nil {
-				fo.MarkName, fo.Expand = m.name, m.expand
+	ops := make([]format.Op, 0, tx.ops.len())
+	for bi, block := range tx.ops.blocks {
+		for i := range block {
+			p := &block[i]
+			fo := format.Op{Obj: id(p.obj), Insert: p.insert, Action: format.Action(p.action)}
+			if p.isProp {
+				fo.Key = format.Key{Prop: p.prop(), IsProp: true}
+			} else {
+				fo.Key = format.Key{Elem: id(p.key)}
 			}
-		}
-		if len(p.pred) > 0 {
-			fo.Pred = make([]format.OpID, len(p.pred))
-			for j, x := range p.pred {
-				fo.Pred[j] = id(x)
+			if p.o != nil {
+				fo.Value = p.o.val.toFormat()
+				if m := p.o.markData(); m != nil {
+					fo.MarkName, fo.Expand = m.name, m.expand
+				}
 			}
+			if pred := p.pred(); len(pred) > 0 {
+				fo.Pred = make([]format.OpID, len(pred))
+				for j, x := range pred {
+					fo.Pred[j] = id(x)
+				}
+			}
+			ops = append(ops, fo)
 		}
+		tx.ops.blocks[bi] = nil // converted: let it go
 	}
-	tx.ops = nil
 	fc := &format.Change{
 		Actors:  actors,
 		Seq:     tx.seq,
@@ -155,20 +196,22 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 // changeActors returns a change's actor table (the author first, then every
 // other actor its ops mention, sorted by bytes) and a map from Doc actor
 // index to change actor index.
-func (d *Doc) changeActors(ops []pendingOp) ([][]byte, map[uint32]uint32) {
+func (d *Doc) changeActors(ops pendingList) ([][]byte, map[uint32]uint32) {
 	used := map[uint32]bool{}
 	note := func(id opID) {
 		if id.counter != 0 && id.actor != d.actor {
 			used[id.actor] = true
 		}
 	}
-	for i := range ops {
-		note(ops[i].obj)
-		if !ops[i].isProp {
-			note(ops[i].key)
-		}
-		for _, p := range ops[i].pred {
-			note(p)
+	for _, block := range ops.blocks {
+		for i := range block {
+			note(block[i].obj)
+			if !block[i].isProp {
+				note(block[i].key)
+			}
+			for _, p := range block[i].pred() {
+				note(p)
+			}
 		}
 	}
 	others := make([]uint32, 0, len(used))
@@ -191,11 +234,14 @@ func fmtID(id opID) format.OpID { return format.OpID{Counter: id.counter, Actor:
 
 // record appends a local op to the transaction; o is the op stored for it.
 func (d *Doc) record(in *incomingOp, o *op) {
-	p := pendingOp{o: o, obj: in.obj, prop: in.prop, pred: in.pred, action: in.action, insert: in.insert, isProp: in.isProp}
+	p := pendingOp{o: o, obj: in.obj, action: uint8(in.action), insert: in.insert, isProp: in.isProp}
 	if !in.isProp {
 		p.key = in.elem
 	}
-	d.tx.ops = append(d.tx.ops, p)
+	if in.isProp || len(in.pred) > 0 {
+		p.more = &pendingMore{prop: in.prop, pred: in.pred}
+	}
+	d.tx.ops.add(p)
 }
 
 // commitDeps returns the dependencies of our next change (seq): the heads,
