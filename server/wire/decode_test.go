@@ -143,7 +143,7 @@ func TestDecodeAccepts(t *testing.T) {
 			}
 		}},
 		{"undefined and null optional fields", func(t *testing.T) []byte {
-			return mustHex(t, "b90004 6474797065 646a6f696e 6873656e6465724964 6161 6c706565724d65746164617461 f6 781973757070" +
+			return mustHex(t, "b90004 6474797065 646a6f696e 6873656e6465724964 6161 6c706565724d65746164617461 f6 781973757070"+
 				"6f7274656450726f746f636f6c56657273696f6e73 f7")
 		}, func(t *testing.T, m Message) {
 			if m.PeerMetadata != nil || m.SupportedProtocolVersions != nil {
