@@ -1,0 +1,199 @@
+package repo
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/server/wire"
+)
+
+// session is one live connection after join: it turns relay messages into
+// document updates and document updates into sync messages. Only the Run
+// goroutine uses it.
+type session struct {
+	r     *Repo
+	conn  Conn
+	self  string
+	relay string // the relay's peer ID once it answered join
+}
+
+func (s *session) send(ctx context.Context, m wire.Message) error {
+	b, err := wire.Encode(m)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", m.Type, err)
+	}
+	if err := s.conn.Send(ctx, b); err != nil {
+		return fmt.Errorf("send %s: %w", m.Type, err)
+	}
+	return nil
+}
+
+// handle processes one frame from the relay.
+func (s *session) handle(ctx context.Context, frame []byte) error {
+	m, err := wire.Decode(frame)
+	if err != nil {
+		return fmt.Errorf("from relay: %w: %w", err, ErrRelay)
+	}
+	switch m.Type {
+	case wire.TypePeer:
+		if m.SelectedProtocolVersion != "" && m.SelectedProtocolVersion != "1" {
+			return fmt.Errorf("relay selected %q: %w", m.SelectedProtocolVersion, ErrWrongVersion)
+		}
+		s.relay = m.SenderID
+		return nil
+	case wire.TypeError:
+		if strings.Contains(m.Message, "protocol") {
+			return fmt.Errorf("relay: %s: %w", m.Message, ErrWrongVersion)
+		}
+		return fmt.Errorf("relay: %s: %w", m.Message, ErrRelay)
+	case wire.TypeSync, wire.TypeRequest:
+		return s.receive(ctx, m)
+	case wire.TypeDocUnavailable:
+		s.r.mu.Lock()
+		if h, ok := s.r.docs[m.DocumentID]; ok && h.sync != nil {
+			h.sync.heard = true
+			h.unavail = true
+		}
+		s.r.mu.Unlock()
+		s.r.refreshStatus()
+		return nil
+	default: // ephemeral and gossip: not used by the app
+		return nil
+	}
+}
+
+// receive applies a relay sync message, stores what it brought, notes what
+// the relay confirmed, and answers.
+func (s *session) receive(ctx context.Context, m wire.Message) error {
+	r := s.r
+	r.mu.Lock()
+	h, ok := r.docs[m.DocumentID]
+	if !ok || h.sync == nil {
+		r.mu.Unlock()
+		// The relay never pushes documents; answer like a peer without it.
+		return s.send(ctx, wire.Message{Type: wire.TypeDocUnavailable, SenderID: s.self, TargetID: m.SenderID, DocumentID: m.DocumentID})
+	}
+	before := h.doc.Heads()
+	sm, err := h.sync.ss.ReceiveMessage(m.Data)
+	if err != nil {
+		r.mu.Unlock()
+		return fmt.Errorf("sync message for %s: %w: %w", m.DocumentID, err, ErrRelay)
+	}
+	h.sync.heard = true
+	h.unavail = false
+	h.sync.serverHeads = sm.Heads()
+	after := h.doc.Heads()
+	changed := !slices.Equal(before, after)
+	var ops []Op
+	if changed {
+		ops = r.persistOps(h)
+	}
+	if confirm(h) {
+		ops = append(ops, r.pendingOp(h))
+	}
+	r.mu.Unlock()
+	if len(ops) > 0 {
+		if err := r.st.Write(ctx, ops); err != nil {
+			return fmt.Errorf("store synced changes of %s: %w", m.DocumentID, err)
+		}
+	}
+	if changed {
+		r.emit(Event{DocID: m.DocumentID, Before: before, After: after, Remote: true})
+		s.retryUnavailable()
+	}
+	if err := s.syncAll(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// confirm drops from h.pending every change the relay's heads include.
+// It reports whether pending changed. Called with the repo locked.
+func confirm(h *handle) bool {
+	if len(h.pending) == 0 {
+		return false
+	}
+	n := len(h.pending)
+	seen := map[crdt.ChangeHash]bool{}
+	stack := append([]crdt.ChangeHash(nil), h.sync.serverHeads...)
+	for len(stack) > 0 && len(h.pending) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		ch, err := h.doc.Change(c)
+		if err != nil {
+			continue // the relay has changes we have not received yet
+		}
+		delete(h.pending, c)
+		stack = append(stack, ch.Dependencies()...)
+	}
+	return len(h.pending) != n
+}
+
+// retryUnavailable asks again for wanted documents the relay lacked: a
+// remote change may have come with the writer's new document.
+func (s *session) retryUnavailable() {
+	s.r.mu.Lock()
+	for _, h := range s.r.docs {
+		if h.unavail && h.sync != nil && len(h.doc.Heads()) == 0 {
+			h.sync = nil
+			h.unavail = false
+		}
+	}
+	s.r.mu.Unlock()
+	s.r.wake()
+}
+
+// syncAll sends every document's next sync message, starting sync states
+// for documents new to this connection (request for those we lack).
+func (s *session) syncAll(ctx context.Context) error {
+	r := s.r
+	var out []wire.Message
+	r.mu.Lock()
+	for id, h := range r.docs {
+		typ := wire.TypeSync
+		if h.sync == nil {
+			h.sync = &peerState{ss: crdt.NewSyncState(h.doc)}
+			if len(h.doc.Heads()) == 0 {
+				typ = wire.TypeRequest
+			}
+		}
+		if h.unavail && len(h.doc.Heads()) == 0 {
+			continue
+		}
+		sm, ok := h.sync.ss.GenerateMessage()
+		if !ok {
+			continue
+		}
+		out = append(out, wire.Message{Type: typ, SenderID: s.self, TargetID: s.relay, DocumentID: id, Data: sm.Bytes()})
+	}
+	r.mu.Unlock()
+	for _, m := range out {
+		if err := s.send(ctx, m); err != nil {
+			return err
+		}
+	}
+	r.refreshStatus()
+	return nil
+}
+
+// refreshStatus recomputes syncing versus up to date while connected.
+func (r *Repo) refreshStatus() {
+	r.mu.Lock()
+	st := UpToDate
+	for _, h := range r.docs {
+		if h.sync == nil || !h.sync.heard || len(h.pending) > 0 {
+			st = Syncing
+			break
+		}
+	}
+	n := r.unconfirmedLocked()
+	r.mu.Unlock()
+	r.status.set(Status{State: st, Unconfirmed: n})
+}

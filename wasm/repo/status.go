@@ -1,0 +1,67 @@
+package repo
+
+import "sync"
+
+// State is where syncing with the relay stands.
+type State string
+
+// The states the app shows.
+const (
+	Offline    State = "offline"
+	Connecting State = "connecting"
+	Syncing    State = "syncing"
+	UpToDate   State = "up-to-date"
+)
+
+// Status is the sync state with the number of local changes the relay has
+// not yet confirmed and the last error, if any.
+type Status struct {
+	State       State
+	Unconfirmed int
+	Err         error
+}
+
+// statusBox holds the current Status and its listeners.
+type statusBox struct {
+	mu        sync.Mutex
+	cur       Status
+	listeners listeners[Status]
+}
+
+func (b *statusBox) get() Status {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.cur.State == "" {
+		return Status{State: Offline}
+	}
+	return b.cur
+}
+
+// set stores s and tells listeners if it differs from the current one.
+func (b *statusBox) set(s Status) {
+	b.mu.Lock()
+	same := b.cur.State == s.State && b.cur.Unconfirmed == s.Unconfirmed && errText(b.cur.Err) == errText(s.Err)
+	b.cur = s
+	b.mu.Unlock()
+	if !same {
+		b.listeners.call(s)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// Status returns the current sync status.
+func (r *Repo) Status() Status {
+	s := r.status.get()
+	s.Unconfirmed = r.Unconfirmed()
+	return s
+}
+
+// OnStatus calls fn whenever the status changes; it returns the function
+// that unsubscribes.
+func (r *Repo) OnStatus(fn func(Status)) func() { return r.status.listeners.add(fn) }

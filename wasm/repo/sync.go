@@ -1,0 +1,179 @@
+package repo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/server/wire"
+	"github.com/commonplace/commonplace/wasm/backoff"
+)
+
+// Sentinel errors of a sync session.
+var (
+	// ErrUnauthorized means the relay refused the token (revoked or
+	// invalid); reconnecting will not help.
+	ErrUnauthorized = errors.New("repo: token refused by relay")
+	// ErrWrongVersion means the relay does not speak protocol "1".
+	ErrWrongVersion = errors.New("repo: relay protocol version mismatch")
+	// ErrRelay is an error message or a protocol violation from the relay.
+	ErrRelay = errors.New("repo: relay error")
+)
+
+// Conn is one connection to the relay carrying whole binary frames.
+type Conn interface {
+	// Send writes one frame.
+	Send(ctx context.Context, frame []byte) error
+	// Recv returns the next frame; it fails once the connection is gone.
+	Recv(ctx context.Context) ([]byte, error)
+	// Close closes the connection; Recv then fails.
+	Close() error
+}
+
+// Dialer opens a connection to the relay. It wraps ErrUnauthorized when the
+// relay refused the token, which ends Run.
+type Dialer func(ctx context.Context) (Conn, error)
+
+// SyncOptions configures Run.
+type SyncOptions struct {
+	Dial Dialer
+	// PeerID is this client's automerge-repo peer ID; default "peer-"
+	// plus random text, as automerge-repo does.
+	PeerID string
+	// Policy and Rand drive reconnect delays; Clock waits them.
+	Policy backoff.Policy
+	Rand   func() float64
+	Clock  backoff.Clock
+	// PeerTimeout bounds the wait for the relay's answer to join.
+	PeerTimeout time.Duration
+}
+
+// peerState is one document's sync with the relay on one connection.
+type peerState struct {
+	ss          *crdt.SyncState
+	heard       bool // the relay answered on this connection
+	serverHeads []crdt.ChangeHash
+}
+
+// Run syncs the repo with the relay until ctx ends or the relay refuses
+// the token or protocol: it connects, syncs every document, keeps them in
+// sync, and reconnects with backoff after any failure. It returns the
+// fatal error, or ctx.Err().
+func (r *Repo) Run(ctx context.Context, o SyncOptions) error {
+	if o.PeerID == "" {
+		o.PeerID = fmt.Sprintf("peer-%x", rand.Uint64())
+	}
+	if o.Rand == nil {
+		o.Rand = rand.Float64
+	}
+	if o.Clock == nil {
+		o.Clock = backoff.RealClock{}
+	}
+	if o.Policy.Base == 0 {
+		o.Policy = backoff.Default()
+	}
+	if o.PeerTimeout == 0 {
+		o.PeerTimeout = 30 * time.Second
+	}
+	bo := backoff.New(o.Policy, o.Rand)
+	for {
+		r.setState(Connecting, nil)
+		err := r.connectOnce(ctx, o, bo)
+		if ctx.Err() != nil {
+			r.setState(Offline, nil)
+			return ctx.Err()
+		}
+		if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrWrongVersion) {
+			r.setState(Offline, err)
+			return err
+		}
+		r.setState(Offline, err)
+		if err := backoff.Wait(ctx, o.Clock, bo.Next()); err != nil {
+			return err
+		}
+	}
+}
+
+// connectOnce runs one connection from dial to failure.
+func (r *Repo) connectOnce(ctx context.Context, o SyncOptions, bo *backoff.Backoff) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	conn, err := o.Dial(ctx)
+	if err != nil {
+		return fmt.Errorf("dial relay: %w", err)
+	}
+	defer conn.Close()
+	defer r.dropPeerStates()
+	frames := make(chan []byte, 64)
+	errc := make(chan error, 1)
+	go func() {
+		for {
+			f, err := conn.Recv(ctx)
+			if err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case frames <- f:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	s := &session{r: r, conn: conn, self: o.PeerID}
+	join := wire.Message{Type: wire.TypeJoin, SenderID: o.PeerID,
+		PeerMetadata: &wire.PeerMetadata{}, SupportedProtocolVersions: []string{"1"}}
+	if err := s.send(ctx, join); err != nil {
+		return err
+	}
+	timeout := o.Clock.After(o.PeerTimeout)
+	for s.relay == "" {
+		select {
+		case f := <-frames:
+			if err := s.handle(ctx, f); err != nil {
+				return err
+			}
+		case err := <-errc:
+			return fmt.Errorf("relay connection: %w", err)
+		case <-timeout:
+			return fmt.Errorf("no answer to join: %w", ErrRelay)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	bo.Reset()
+	if err := s.syncAll(ctx); err != nil {
+		return err
+	}
+	for {
+		select {
+		case f := <-frames:
+			if err := s.handle(ctx, f); err != nil {
+				return err
+			}
+		case <-r.kick:
+			if err := s.syncAll(ctx); err != nil {
+				return err
+			}
+		case err := <-errc:
+			return fmt.Errorf("relay connection: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (r *Repo) dropPeerStates() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, h := range r.docs {
+		h.sync = nil
+	}
+}
+
+func (r *Repo) setState(st State, err error) {
+	r.status.set(Status{State: st, Unconfirmed: r.Unconfirmed(), Err: err})
+}
