@@ -64,7 +64,8 @@ type Effects struct {
 // Options tune a Document.
 type Options struct {
 	// CompactAfter is how many incremental chunks trigger a compaction
-	// into one snapshot. Zero means DefaultCompactAfter.
+	// into one snapshot, once they weigh half the snapshot; four times as
+	// many always do. Zero means DefaultCompactAfter.
 	CompactAfter int
 }
 
@@ -85,7 +86,9 @@ type Document struct {
 	// stored is every entry the current content was loaded from or
 	// written to, by key string; a compaction deletes them.
 	stored map[string]store.Key
-	chunks int
+	// chunks and chunkBytes count the incremental entries in stored;
+	// snapshotBytes weighs its snapshots. They drive compaction.
+	chunks, chunkBytes, snapshotBytes int
 }
 
 // ID returns the document ID.

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/commonplace/commonplace/server/docsync"
@@ -32,6 +33,7 @@ func TestCore(t *testing.T) {
 		{"BadSyncBytesChangeNothing", testBadSyncBytesChangeNothing},
 		{"EphemeralRelayedToOtherOpenPeers", testEphemeralRelayedToOtherOpenPeers},
 		{"UnexpectedType", testUnexpectedType},
+		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)
@@ -331,5 +333,68 @@ func testUnexpectedType(t *testing.T, e docsync.Engine) {
 	n.load()
 	if _, err := n.server.Handle("a", wire.Message{Type: wire.TypeJoin}); !errors.Is(err, docsync.ErrUnexpectedMessage) {
 		t.Errorf("err = %v, want ErrUnexpectedMessage", err)
+	}
+}
+
+// testBigDocumentCompactsLessOften: small edits to a big document are not
+// folded into a new snapshot every CompactAfter chunks, only once they
+// weigh half the snapshot or reach four times CompactAfter.
+func testBigDocumentCompactsLessOften(t *testing.T, e docsync.Engine) {
+	const compactAfter = 4
+	srv := docsync.New(e, "bigdoc", docsync.Options{CompactAfter: compactAfter})
+	cl := amgo.New().New().(*amgo.Doc)
+	cs := cl.NewSyncState()
+	snapshots := 0
+	edit := func(v string) {
+		t.Helper()
+		if err := cl.Automerge().RootMap().Set("k", v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cl.Automerge().Commit(""); err != nil {
+			t.Fatal(err)
+		}
+		for range 10 {
+			msg, ok := cs.Generate()
+			if !ok {
+				return
+			}
+			eff, err := srv.Handle("p", wire.Message{Type: wire.TypeSync, DocumentID: "bigdoc", Data: msg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, op := range eff.Store {
+				if !op.Delete && op.Key[2] == "snapshot" {
+					snapshots++
+				}
+			}
+			for _, s := range eff.Send {
+				if err := cs.Receive(s.Msg.Data); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	// Random letters: a value Automerge cannot compress away.
+	rng := rand.New(rand.NewChaCha8([32]byte{1}))
+	big := make([]byte, 64<<10)
+	for i := range big {
+		big[i] = byte('a' + rng.IntN(26))
+	}
+	edit(string(big))
+	for i := range compactAfter {
+		edit(fmt.Sprint("first ", i)) // reaches CompactAfter chunks: a snapshot
+	}
+	before := snapshots
+	for i := range 2 * compactAfter {
+		edit(fmt.Sprint("small ", i))
+	}
+	if snapshots != before {
+		t.Errorf("%d snapshots written for %d small edits of a big document, want 0", snapshots-before, 2*compactAfter)
+	}
+	for i := range 2 * compactAfter {
+		edit(fmt.Sprint("more ", i))
+	}
+	if snapshots == before {
+		t.Error("no snapshot after four times CompactAfter chunks")
 	}
 }

@@ -95,13 +95,16 @@ func Load(e Engine, id string, entries []store.Entry, opts Options) (*Document, 
 			continue
 		}
 		d.stored[keyString(en.Key)] = en.Key
+		d.snapshotBytes += len(en.Value)
 	}
 	if doc == nil && len(chunks) > 0 {
 		doc = e.New()
 	}
-	for _, s := range loadChunks(doc, chunks) {
+	for i, s := range loadChunks(doc, chunks) {
 		if s.Err == nil {
 			d.stored[keyString(s.Key)] = s.Key
+			d.chunks++
+			d.chunkBytes += len(chunks[i].Value)
 		} else {
 			skipped = append(skipped, s)
 		}
@@ -157,17 +160,31 @@ func loadChunks(doc Doc, chunks []store.Entry) []Skipped {
 // changes: one incremental chunk, or a compaction when enough chunks have
 // piled up.
 func (d *Document) persist() []Op {
-	if d.chunks+1 >= d.opts.CompactAfter {
-		return d.compact()
-	}
 	chunk := d.doc.SaveIncremental()
 	if len(chunk) == 0 {
 		return nil
 	}
+	if d.shouldCompact(len(chunk)) {
+		return d.compact() // the snapshot includes the new chunk's changes
+	}
 	k := IncrementalKey(d.id, chunk)
 	d.stored[keyString(k)] = k
 	d.chunks++
+	d.chunkBytes += len(chunk)
 	return []Op{{Key: k, Value: chunk}}
+}
+
+// shouldCompact decides whether a new chunk of next bytes should rather
+// be folded into a new snapshot: once there are CompactAfter chunks that
+// together weigh at least half the snapshot (so a big document is not
+// rewritten for every few small edits), and in any case at four times
+// CompactAfter chunks, which bounds the entries a load reads.
+func (d *Document) shouldCompact(next int) bool {
+	n := d.chunks + 1
+	if n >= 4*d.opts.CompactAfter {
+		return true
+	}
+	return n >= d.opts.CompactAfter && 2*(d.chunkBytes+next) >= d.snapshotBytes
 }
 
 // compact returns the ops that replace every stored entry with one
@@ -184,7 +201,7 @@ func (d *Document) compact() []Op {
 	}
 	sortOps(ops[1:])
 	d.stored = map[string]store.Key{ks: k}
-	d.chunks = 0
+	d.chunks, d.chunkBytes, d.snapshotBytes = 0, 0, len(snap)
 	return ops
 }
 
