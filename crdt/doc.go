@@ -33,7 +33,8 @@ type Doc struct {
 	queue      []*Change
 	savedUntil int // history length at the last Save/SaveIncremental
 
-	tx *transaction
+	tx      *transaction
+	scratch opScratch
 }
 
 // ErrEmptyCommit is returned by Commit when there is nothing to commit and

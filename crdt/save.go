@@ -105,7 +105,7 @@ func (d *Doc) document() *format.Document {
 		n += o.opCount()
 	}
 	slices.SortFunc(objs, func(a, b *object) int { return d.compareIDs(a.id, b.id) })
-	doc.Ops = make([]format.Op, 0, n)
+	doc.Ops = d.scratch.get(n)
 	for _, obj := range objs {
 		if obj.seq == nil {
 			keys := make([]string, 0, len(obj.props))
@@ -142,5 +142,8 @@ func (d *Doc) compareIDs(a, b opID) int {
 
 // encodeDocument encodes d as a document chunk; the caller holds d.mu.
 func encodeDocument(d *Doc) ([]byte, error) {
-	return format.EncodeDocument(d.document())
+	doc := d.document()
+	b, err := format.EncodeDocument(doc)
+	d.scratch.put(doc.Ops)
+	return b, err
 }

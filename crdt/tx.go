@@ -146,7 +146,7 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 		}
 		return format.OpID{Counter: x.counter, Actor: local[x.actor]}
 	}
-	ops := make([]format.Op, 0, tx.ops.len())
+	ops := d.scratch.get(tx.ops.len())
 	for bi, block := range tx.ops.blocks {
 		for i := range block {
 			p := &block[i]
@@ -189,6 +189,8 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 	}
 	c := changeFromFormat(fc, false)
 	c.raw = raw
+	fc.Ops = nil
+	d.scratch.put(ops)
 	d.addToHistory(c, d.actor)
 	return c, nil
 }

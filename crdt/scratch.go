@@ -1,0 +1,34 @@
+package crdt
+
+import (
+	"weak"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// The binary encoders take ops as []format.Op, 256 bytes an op: a large
+// commit or save needs a big transient buffer. A Doc remembers its last one
+// through a weak pointer, so a Save right after a large Commit (or two
+// Saves in a row) reuses it instead of doubling the peak, while an idle
+// document holds on to nothing once the garbage collector runs.
+type opScratch struct {
+	p weak.Pointer[[]format.Op]
+}
+
+// get returns an empty buffer with room for n ops.
+func (s *opScratch) get(n int) []format.Op {
+	if p := s.p.Value(); p != nil && cap(*p) >= n {
+		buf := (*p)[:0]
+		s.p = weak.Pointer[[]format.Op]{}
+		return buf
+	}
+	return make([]format.Op, 0, n)
+}
+
+// put hands a buffer back once the encoder is done with it, dropping what
+// its ops point to.
+func (s *opScratch) put(buf []format.Op) {
+	clear(buf[:cap(buf)])
+	buf = buf[:0]
+	s.p = weak.Make(&buf)
+}
