@@ -82,6 +82,10 @@ func (d *Doc) Diff(before, after []ChangeHash) ([]Patch, error) {
 		}
 	}
 	df := &differ{d: d, b: d.clockAt(before), a: d.clockAt(after)}
+	df.av = df.a
+	if sorted := slices.SortedFunc(slices.Values(after), compareHash); slices.Equal(sorted, d.heads) {
+		df.a = nil // the current state: visibility needs no clock
+	}
 	df.object(d.objs[opID{}], nil)
 	return df.out, nil
 }
@@ -89,6 +93,7 @@ func (d *Doc) Diff(before, after []ChangeHash) ([]Patch, error) {
 type differ struct {
 	d    *Doc
 	b, a *clock
+	av   *clock // the clock values are read at: a, even when a is nil
 	out  []Patch
 }
 
@@ -129,7 +134,7 @@ func (df *differ) mapObj(obj *object, path []any) []child {
 			df.out = append(df.out, Patch{Path: path, Action: PatchDelete, Key: k})
 		case wa != nil && (wb == nil || wb.id != wa.id):
 			df.out = append(df.out, Patch{Path: path, Action: PatchPut, Key: k,
-				Value: df.d.valueAt(wa, df.a, ops...), Conflict: conflicted(ops, df.a)})
+				Value: df.d.valueAt(wa, df.av, ops...), Conflict: conflicted(ops, df.a)})
 		case wa != nil && wa.isCounter():
 			if delta := df.counterAt(wa, ops, df.a) - df.counterAt(wb, ops, df.b); delta != 0 {
 				df.out = append(df.out, Patch{Path: path, Action: PatchIncrement, Key: k, Delta: delta})
@@ -179,8 +184,11 @@ func (df *differ) seq(obj *object, path []any) []child {
 	}
 	idx := 0
 	obj.seq.each(func(e *op) bool {
+		vb, va := elemWinnerAt(e, df.b), elemWinnerAt(e, df.a)
+		if vb == nil && va == nil {
+			return true
+		}
 		ops := elemOps(e)
-		vb, va := winnerAt(ops, df.b), winnerAt(ops, df.a)
 		width := 1
 		if text && va != nil {
 			width = int(textWidth(va))
@@ -204,11 +212,11 @@ func (df *differ) seq(obj *object, path []any) []child {
 			}
 		case vb == nil:
 			p := extend(PatchInsert, idx)
-			p.Values = append(p.Values, df.d.valueAt(va, df.a, ops...))
+			p.Values = append(p.Values, df.d.valueAt(va, df.av, ops...))
 		case vb.id != va.id:
 			flush()
 			df.out = append(df.out, Patch{Path: path, Action: PatchPut, Index: idx,
-				Value: df.d.valueAt(va, df.a, ops...), Conflict: conflicted(ops, df.a)})
+				Value: df.d.valueAt(va, df.av, ops...), Conflict: conflicted(ops, df.a)})
 		case va.isCounter():
 			flush()
 			if delta := df.counterAt(va, ops, df.a) - df.counterAt(vb, ops, df.b); delta != 0 {

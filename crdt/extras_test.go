@@ -204,3 +204,50 @@ func TestViewIsReadOnly(t *testing.T) {
 		t.Fatal("unknown heads accepted")
 	}
 }
+
+// BenchmarkDiffAfterTyping measures Diff from an old version of a 20,000
+// character text to the current heads.
+func BenchmarkDiffAfterTyping(b *testing.B) {
+	d := New()
+	if err := d.Path("t").Set(NewText("")); err != nil {
+		b.Fatal(err)
+	}
+	tx := d.Path("t").Text()
+	var old []ChangeHash
+	for i := range 20000 {
+		if err := tx.Insert(i, "x"); err != nil {
+			b.Fatal(err)
+		}
+		if i == 10000 {
+			old = d.Heads()
+		}
+	}
+	now := d.Heads()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := d.Diff(old, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTyping measures typing one character at a time into the middle
+// of a text, committing every 100 characters.
+func BenchmarkTyping(b *testing.B) {
+	d := New()
+	if err := d.Path("t").Set(NewText("")); err != nil {
+		b.Fatal(err)
+	}
+	tx := d.Path("t").Text()
+	b.ResetTimer()
+	for i := range b.N {
+		if err := tx.Insert(i/2, "x"); err != nil {
+			b.Fatal(err)
+		}
+		if i%100 == 99 {
+			if _, err := d.Commit(""); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

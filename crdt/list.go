@@ -22,6 +22,14 @@ func elemWinnerAt(e *op, c *clock) *op {
 	if c == nil {
 		return elemWinner(e)
 	}
+	if len(e.elem.extra) == 0 {
+		// Without later ops on the element, any covered successor is a
+		// delete, so no siblings are needed to judge visibility.
+		if visibleAt(e, nil, c) {
+			return e
+		}
+		return nil
+	}
 	return winnerAt(elemOps(e), c)
 }
 

@@ -45,6 +45,9 @@ func visibleIDs(ops []*op, onlyCounters bool) []opID {
 
 // elemOps returns the insert op and the later ops of element e, in ID order.
 func elemOps(e *op) []*op {
+	if len(e.elem.extra) == 0 {
+		return []*op{e}
+	}
 	return append([]*op{e}, e.elem.extra...)
 }
 
@@ -198,7 +201,12 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 	for del > 0 {
 		e, _ := obj.elemAt(pos)
 		w := int(e.elem.width)
-		pred := visibleIDs(elemOps(e), false)
+		var pred []opID
+		if len(e.elem.extra) == 0 {
+			pred = []opID{e.id} // the element is visible: it covers pos
+		} else {
+			pred = visibleIDs(elemOps(e), false)
+		}
 		id := d.nextOpID()
 		for _, p := range pred {
 			if p == e.id {

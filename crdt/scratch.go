@@ -26,9 +26,11 @@ func (s *opScratch) get(n int) []format.Op {
 }
 
 // put hands a buffer back once the encoder is done with it, dropping what
-// its ops point to.
+// its ops point to. Buffers are zero beyond their length (get hands them
+// out empty and they are only appended to), so clearing the used part
+// keeps the whole buffer zero.
 func (s *opScratch) put(buf []format.Op) {
-	clear(buf[:cap(buf)])
+	clear(buf)
 	buf = buf[:0]
 	s.p = weak.Make(&buf)
 }

@@ -62,8 +62,14 @@ type pendingList struct {
 const pendingBlock = 4096
 
 func (l *pendingList) add(p pendingOp) {
-	if l.n%pendingBlock == 0 {
-		l.blocks = append(l.blocks, make([]pendingOp, 0, pendingBlock))
+	if len(l.blocks) == 0 || len(l.blocks[len(l.blocks)-1]) == cap(l.blocks[len(l.blocks)-1]) {
+		// Blocks double from 16 ops up to pendingBlock, so that small
+		// transactions stay small.
+		size := 16
+		if len(l.blocks) > 0 {
+			size = min(2*cap(l.blocks[len(l.blocks)-1]), pendingBlock)
+		}
+		l.blocks = append(l.blocks, make([]pendingOp, 0, size))
 	}
 	b := &l.blocks[len(l.blocks)-1]
 	*b = append(*b, p)
