@@ -174,7 +174,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) notBuilt(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusServiceUnavailable)
+	// 200, not 503: the server is healthy, only the app is missing, and
+	// the page says how to add it.
 	fmt.Fprintf(w, notBuiltPage, strings.Join(h.missing, ", "))
 }
 

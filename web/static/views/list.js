@@ -57,9 +57,9 @@ export async function listView(app, main) {
     }
     replace(list, notes.map(n => h("li", {}, card(n, members))))
   }
-  const nameOf = (members, actor) => members.find(m => m.actors?.includes(actor))?.name ?? actor
+  const nameOf = (members, actor) => members.find(m => m.actors?.includes(actor))?.name
   function card(n, members) {
-    const by = n.changed?.by ? nameOf(members, n.changed.by) : ""
+    const by = n.changed?.by ?? nameOf(members, n.changed?.actor) ?? ""
     return h(
       "a.note-card",
       { href: `#/note/${encodeURIComponent(n.id)}`, dataset: { id: n.id } },

@@ -11,7 +11,7 @@ export async function noteView(app, main, id) {
   let note = await core.getNote(id)
   const [members, allNotes] = await Promise.all([core.members().catch(() => []), core.listNotes({}).catch(() => [])])
 
-  const saveState = h("p.save-state", { id: "save-state", role: "status", "aria-live": "polite" })
+  const saveState = h("p.save-state", { id: "save-state", role: "status", "aria-live": "polite", dataset: { state: "saved" } }, "Saved on this device")
   const states = {}
   const setState = field => (state, err) => {
     states[field] = { state, err }
