@@ -168,8 +168,9 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 	}
 	if len(d.doc.Heads()) == 0 && m.Type == wire.TypeRequest {
 		// We have nothing either: say so rather than answer with an
-		// empty document, or the requester's find() waits forever.
-		d.Leave(from)
+		// empty document, or the requester's find() waits forever. The
+		// peer stays open, as it asked: if the document gets content
+		// later, it is sent like any live change.
 		eff.Send = append(eff.Send, Send{To: from, Msg: wire.Message{
 			Type: wire.TypeDocUnavailable, DocumentID: d.id,
 		}})

@@ -3,10 +3,12 @@ package relay
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/wire"
 )
 
 // hub holds the documents in memory: loaded on first use, evicted once no
@@ -18,7 +20,20 @@ type hub struct {
 	s    *Server
 	mu   sync.Mutex
 	docs map[string]*entry
+	// waiting holds, per unclaimed document, the sessions that requested
+	// it; see wait.
+	waiting map[string][]waiter
 }
+
+// waiter is a session that requested a document nobody owned yet.
+type waiter struct {
+	session   docsync.PeerID
+	workspace string
+	request   wire.Message
+}
+
+// maxWaiters bounds the waiters kept per document.
+const maxWaiters = 64
 
 type entry struct {
 	mu   sync.Mutex
@@ -27,7 +42,49 @@ type entry struct {
 	idle time.Time         // when the last peer left; guarded by mu
 }
 
-func newHub(s *Server) *hub { return &hub{s: s, docs: map[string]*entry{}} }
+func newHub(s *Server) *hub {
+	return &hub{s: s, docs: map[string]*entry{}, waiting: map[string][]waiter{}}
+}
+
+// wait records that w requested document id, which nobody owns. If the
+// requester's workspace creates it later, openWaiters gives it the
+// document, as automerge-repo's own servers do for a peer that asked.
+// Other workspaces' requesters are never told anything.
+func (h *hub) wait(id string, w waiter) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.waiting[id]) < maxWaiters {
+		h.waiting[id] = append(h.waiting[id], w)
+	}
+}
+
+// openWaiters opens document d for the sessions of workspace ws that
+// requested it before it existed, by replaying their requests. It is
+// called, under d's lock, just before the claiming sync is handled, so
+// that sync's changes reach them like any live change.
+func (h *hub) openWaiters(d *docsync.Document, ws string) docsync.Effects {
+	h.mu.Lock()
+	ws0 := h.waiting[d.ID()]
+	delete(h.waiting, d.ID())
+	h.mu.Unlock()
+	var eff docsync.Effects
+	for _, w := range ws0 {
+		if w.workspace != ws {
+			continue
+		}
+		e, err := d.Handle(w.session, w.request)
+		if err != nil {
+			continue // its request was not a sync message: it stays out
+		}
+		eff.Store = append(eff.Store, e.Store...)
+		for _, s := range e.Send {
+			if s.Msg.Type != wire.TypeDocUnavailable { // it was told already
+				eff.Send = append(eff.Send, s)
+			}
+		}
+	}
+	return eff
+}
 
 func (h *hub) acquire(id string) *entry {
 	h.mu.Lock()
@@ -49,7 +106,7 @@ func (h *hub) release(e *entry) {
 
 // do runs fn on document id, loading it first if needed, then carries out
 // the effects: store operations in order, and only if they all succeed,
-// the messages.
+// the messages. It returns fn's error after that.
 func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) error {
 	e := h.acquire(id)
 	defer h.release(e)
@@ -60,11 +117,9 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 			return err
 		}
 	}
-	eff, err := fn(e.doc)
-	if err != nil {
-		h.markIdle(e)
-		return err
-	}
+	// fn's effects are carried out even when it also returns an error:
+	// what it changed before failing must still reach the store.
+	eff, ferr := fn(e.doc)
 	if err := h.s.applyStore(ctx, eff.Store); err != nil {
 		// Memory is now ahead of the store. Drop the document so the
 		// next use reloads what is durable, and disconnect the peers
@@ -79,7 +134,7 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 		h.s.deliver(s)
 	}
 	h.markIdle(e)
-	return nil
+	return ferr
 }
 
 func (h *hub) markIdle(e *entry) {
@@ -109,10 +164,19 @@ func (h *hub) load(ctx context.Context, id string, e *entry) error {
 	return nil
 }
 
-// leave removes session p from document id if it is loaded.
+// leave removes session p from document id if it is loaded, and from the
+// document's waiters.
 func (h *hub) leave(id string, p docsync.PeerID) {
 	h.mu.Lock()
 	e := h.docs[id]
+	if ws := h.waiting[id]; len(ws) > 0 {
+		ws = slices.DeleteFunc(ws, func(w waiter) bool { return w.session == p })
+		if len(ws) == 0 {
+			delete(h.waiting, id)
+		} else {
+			h.waiting[id] = ws
+		}
+	}
 	h.mu.Unlock()
 	if e == nil {
 		return

@@ -15,8 +15,8 @@ import (
 
 // scenarioJSInterop runs stock automerge-repo 2.x clients (scripts/js)
 // against the relay: create, find, live change, ephemeral, doc-unavailable
-// for another workspace's document and a missing one, and a client with
-// remote-heads gossip on. TestEveryEngine runs it per engine.
+// for another workspace's document and a missing one, a reader that asked
+// before the document existed, and a client with remote-heads gossip on. TestEveryEngine runs it per engine.
 func scenarioJSInterop(t *testing.T, e *env) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -44,12 +44,17 @@ func scenarioJSInterop(t *testing.T, e *env) {
 		Missing        string `json:"missing"`
 		UnavailableMs  int    `json:"unavailableMs"`
 		Gossip         bool   `json:"gossip"`
+		LateBefore     string `json:"lateBefore"`
+		LateAfter      string `json:"lateAfter"`
 	}
 	if err := json.Unmarshal(outb, &got); err != nil {
 		t.Fatalf("script output %q: %v", outb, err)
 	}
 	if got.Found != "from js" || got.Live != 2 || got.Ephemeral != 7 || !got.Gossip {
 		t.Errorf("sync results = %+v", got)
+	}
+	if got.LateBefore != "unavailable" || got.LateAfter != "arrived" {
+		t.Errorf("document created after a request = %+v", got)
 	}
 	if got.OtherWorkspace != "unavailable" || got.Missing != "unavailable" {
 		t.Errorf("access results = %+v, want both unavailable", got)

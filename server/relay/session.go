@@ -93,7 +93,7 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		return false
 	}
 	ctx := context.Background()
-	ok, err := c.mayUse(ctx, m)
+	verdict, err := c.mayUse(ctx, m)
 	if errors.Is(err, docsync.ErrBadSyncMessage) {
 		c.fail("bad sync message", "protocol")
 		return false
@@ -103,7 +103,15 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		c.fail("internal error", "store")
 		return false
 	}
-	if !ok {
+	switch verdict {
+	case denied:
+		c.unavailable(m.DocumentID)
+		return true
+	case unclaimed:
+		// Nobody has it yet. Should this workspace create it later, the
+		// requester gets it then, as it asked.
+		c.open[m.DocumentID] = struct{}{}
+		c.s.hub.wait(m.DocumentID, waiter{session: c.session, workspace: c.token.Workspace, request: m})
 		c.unavailable(m.DocumentID)
 		return true
 	}
@@ -112,7 +120,14 @@ func (c *conn) syncMessage(m wire.Message) bool {
 	}
 	c.open[m.DocumentID] = struct{}{}
 	err = c.s.hub.do(ctx, m.DocumentID, func(d *docsync.Document) (docsync.Effects, error) {
-		return d.Handle(c.session, m)
+		var eff docsync.Effects
+		if verdict == claimed {
+			eff = c.s.hub.openWaiters(d, c.token.Workspace)
+		}
+		mine, err := d.Handle(c.session, m)
+		eff.Store = append(eff.Store, mine.Store...)
+		eff.Send = append(eff.Send, mine.Send...)
+		return eff, err
 	})
 	switch {
 	case errors.Is(err, docsync.ErrBadSyncMessage):
@@ -126,26 +141,47 @@ func (c *conn) syncMessage(m wire.Message) bool {
 	return true
 }
 
-// mayUse reports whether the connection's workspace may sync document
+// verdict is what mayUse decides about a document.
+type verdict int
+
+const (
+	allowed   verdict = iota // the connection's workspace owns it
+	claimed                  // it does now: this sync claimed it
+	unclaimed                // nobody owns it and this is a request
+	denied                   // another workspace owns it
+)
+
+// mayUse decides whether the connection's workspace may sync document
 // m.DocumentID; a sync for a document nobody owns claims it.
-func (c *conn) mayUse(ctx context.Context, m wire.Message) (bool, error) {
+func (c *conn) mayUse(ctx context.Context, m wire.Message) (verdict, error) {
 	ws := c.token.Workspace
 	owner, err := c.s.access.DocWorkspace(ctx, m.DocumentID)
-	if errors.Is(err, access.ErrNotFound) {
-		if m.Type != wire.TypeSync {
-			return false, nil
+	if err == nil {
+		if owner == ws {
+			return allowed, nil
 		}
-		// Bad bytes must not leave a claim behind: try them on a
-		// scratch document first (once per new document).
-		if err := c.s.cfg.Engine.New().NewSyncState().Receive(m.Data); err != nil {
-			return false, fmt.Errorf("new document %s: %w", m.DocumentID, err)
-		}
-		owner, err = c.s.access.ClaimDoc(ctx, m.DocumentID, ws)
+		return denied, nil
 	}
-	if err != nil {
-		return false, err
+	if !errors.Is(err, access.ErrNotFound) {
+		return denied, err
 	}
-	return owner == ws, nil
+	if m.Type != wire.TypeSync {
+		return unclaimed, nil
+	}
+	// Bad bytes must not leave a claim behind: try them on a scratch
+	// document first (once per new document).
+	if err := c.s.cfg.Engine.New().NewSyncState().Receive(m.Data); err != nil {
+		return denied, fmt.Errorf("new document %s: %w", m.DocumentID, err)
+	}
+	owner, err = c.s.access.ClaimDoc(ctx, m.DocumentID, ws)
+	switch {
+	case err != nil:
+		return denied, err
+	case owner == ws:
+		return claimed, nil
+	default:
+		return denied, nil // another workspace won the race
+	}
 }
 
 func (c *conn) unavailable(doc string) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/commonplace/commonplace/server/docsync"
 	"github.com/commonplace/commonplace/server/engine/amgo"
@@ -209,5 +210,32 @@ func TestHealthAndMetrics(t *testing.T) {
 		if v := e.metric(series); v == "" || v == "0" {
 			t.Errorf("%s = %q, want > 0", series, v)
 		}
+	}
+}
+
+// TestRequesterGetsDocumentCreatedLater: a peer that asked for a document
+// before its workspace created it gets it once it exists; a peer of
+// another workspace that asked too gets nothing.
+func TestRequesterGetsDocumentCreatedLater(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.token("w1")
+	early := e.connect(tok, "peer-early")
+	outsider := e.connect(e.token("w2"), "peer-outsider")
+	id := newDocID()
+	early.request(id)
+	outsider.request(id)
+	early.until("doc-unavailable", func() bool { return early.unavailable[id] == 1 })
+	outsider.until("doc-unavailable", func() bool { return outsider.unavailable[id] == 1 })
+
+	writer := e.connect(tok, "peer-writer")
+	writer.edit(id, "title", "now it exists")
+	e.durable(writer, id)
+	early.until("the early requester to get the document", func() bool { return early.get(id, "title") == "now it exists" })
+	writer.edit(id, "title", "and changes")
+	e.durable(writer, id)
+	early.until("live changes after that", func() bool { return early.get(id, "title") == "and changes" })
+	outsider.drain(200 * time.Millisecond)
+	if outsider.get(id, "title") != "" || outsider.syncs != 0 {
+		t.Error("a requester of another workspace received the document")
 	}
 }

@@ -3,7 +3,8 @@
 // passes: the URL for workspace 1 (twice usable), the URL for workspace 2,
 // and the relay's storageId. Prints one JSON line of results; exits 1 on
 // failure.
-import { Repo, generateAutomergeUrl } from "@automerge/automerge-repo";
+import * as Automerge from "@automerge/automerge";
+import { Repo, generateAutomergeUrl, parseAutomergeUrl } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 
 const [urlW1, urlW2, relayStorageId] = process.argv.slice(2);
@@ -67,6 +68,15 @@ try {
     }
   }
   results.unavailableMs = Date.now() - t0;
+
+  // A reader that asks before the document exists gets it once its
+  // workspace creates it (the relay remembers who asked).
+  const lateUrl = generateAutomergeUrl();
+  try { await b.find(lateUrl); results.lateBefore = "found"; } catch { results.lateBefore = "unavailable"; }
+  a.import(Automerge.save(Automerge.from({ late: "arrived" })), { docId: parseAutomergeUrl(lateUrl).documentId });
+  await until("the early reader to receive the document created later",
+    () => b.find(lateUrl).then(h => h.doc()?.late === "arrived", () => false));
+  results.lateAfter = "arrived";
 
   // A client with remote-heads gossip on (it sends remote-subscription-
   // change and remote-heads-changed) still syncs normally.
