@@ -31,24 +31,33 @@ func (d *Doc) applyChanges(chs []*Change) error {
 		if _, ok := d.byHash[c.hash]; ok {
 			continue
 		}
+		if _, ok := d.queue[c.hash]; ok {
+			continue
+		}
 		if !d.ready(c) {
 			d.enqueue(c)
 			continue
 		}
-		if err := d.applyChange(c); err != nil {
+		if err := d.applyAndRelease(c); err != nil {
 			return err
 		}
 	}
-	return d.drainQueue()
+	return nil
 }
 
+// enqueue holds c until its missing dependencies arrive, noting it under
+// each of them so that their arrival finds it without a scan.
 func (d *Doc) enqueue(c *Change) {
-	for _, q := range d.queue {
-		if q.hash == c.hash {
-			return
+	if d.queue == nil {
+		d.queue = make(map[ChangeHash]*Change)
+		d.waiting = make(map[ChangeHash][]*Change)
+	}
+	d.queue[c.hash] = c
+	for _, h := range c.deps {
+		if _, ok := d.byHash[h]; !ok {
+			d.waiting[h] = append(d.waiting[h], c)
 		}
 	}
-	d.queue = append(d.queue, c)
 }
 
 // ready reports whether every dependency of c has been applied.
@@ -61,32 +70,30 @@ func (d *Doc) ready(c *Change) bool {
 	return true
 }
 
-// drainQueue applies queued changes whose dependencies have arrived, until
-// none is left that can be applied.
-func (d *Doc) drainQueue() error {
-	for progress := true; progress && len(d.queue) > 0; {
-		progress = false
-		rest := d.queue[:0]
-		var ready []*Change
-		for _, c := range d.queue {
-			if _, dup := d.byHash[c.hash]; dup {
+// applyAndRelease applies c, then every queued change that c's arrival
+// (directly or in turn) makes ready, in the order they were queued.
+func (d *Doc) applyAndRelease(c *Change) error {
+	if err := d.applyChange(c); err != nil {
+		return err
+	}
+	arrived := []ChangeHash{c.hash}
+	for len(arrived) > 0 {
+		h := arrived[0]
+		arrived = arrived[1:]
+		waiters := d.waiting[h]
+		delete(d.waiting, h)
+		for _, w := range waiters {
+			if _, queued := d.queue[w.hash]; !queued || !d.ready(w) {
 				continue
 			}
-			if d.ready(c) {
-				ready = append(ready, c)
-			} else {
-				rest = append(rest, c)
-			}
-		}
-		d.queue = rest
-		for _, c := range ready {
-			if _, dup := d.byHash[c.hash]; dup {
+			delete(d.queue, w.hash)
+			if _, dup := d.byHash[w.hash]; dup {
 				continue
 			}
-			if err := d.applyChange(c); err != nil {
+			if err := d.applyChange(w); err != nil {
 				return err
 			}
-			progress = true
+			arrived = append(arrived, w.hash)
 		}
 	}
 	return nil

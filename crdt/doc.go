@@ -29,9 +29,10 @@ type Doc struct {
 	changes    []*Change
 	byHash     map[ChangeHash]int
 	heads      []ChangeHash
-	actorSeqs  [][]int // per actor index: history indexes by seq-1
-	queue      []*Change
-	savedUntil int // history length at the last Save/SaveIncremental
+	actorSeqs  [][]int                  // per actor index: history indexes by seq-1
+	queue      map[ChangeHash]*Change   // changes waiting for dependencies
+	waiting    map[ChangeHash][]*Change // missing dependency -> changes waiting for it
+	savedUntil int                      // history length at the last Save/SaveIncremental
 
 	tx      *transaction
 	scratch opScratch

@@ -281,3 +281,22 @@ func TestBadChangeLeavesDocUntouched(t *testing.T) {
 		t.Fatalf("document changed: x=%q heads %v", got, d.Heads())
 	}
 }
+
+// TestApplyReversedHistoryIsLinear applies a long history newest first:
+// every change waits, then the first one releases all of them.
+func TestApplyReversedHistoryIsLinear(t *testing.T) {
+	src := New()
+	for i := range 3000 {
+		must(t, src.Path("n").Set(int64(i)))
+		_, err := src.Commit("")
+		must(t, err)
+	}
+	chs, err := src.Changes()
+	must(t, err)
+	slices.Reverse(chs)
+	dst := New()
+	must(t, dst.Apply(chs...))
+	if !slices.Equal(dst.Heads(), src.Heads()) || len(dst.missingDeps(nil)) != 0 {
+		t.Fatalf("heads %v want %v", dst.Heads(), src.Heads())
+	}
+}
