@@ -12,6 +12,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/commonplace/commonplace/wasm/internal/listen"
 	"sort"
 	"strings"
 	"sync"
@@ -20,8 +21,13 @@ import (
 	"github.com/commonplace/commonplace/crdt"
 )
 
-// ErrNotFound is returned for a document the repo does not hold.
-var ErrNotFound = errors.New("repo: document not found")
+// Sentinel errors.
+var (
+	// ErrNotFound is returned for a document the repo does not hold.
+	ErrNotFound = errors.New("repo: document not found")
+	// ErrExists is returned by CreateID for a known document ID.
+	ErrExists = errors.New("repo: document exists")
+)
 
 // DefaultCompactAfter is how many incremental chunks a document collects
 // before they are folded into one snapshot.
@@ -55,7 +61,7 @@ type Repo struct {
 
 	mu     sync.Mutex
 	docs   map[string]*handle
-	events listeners[Event]
+	events listen.Set[Event]
 	kick   chan struct{} // a local change wants syncing
 	status statusBox
 }
@@ -162,11 +168,26 @@ func (r *Repo) Create(ctx context.Context, msg string, fn func(*crdt.Doc) error)
 	if err != nil {
 		return "", err
 	}
+	return id, r.CreateID(ctx, id, msg, fn)
+}
+
+// CreateID is Create with a document ID chosen by the caller (one it
+// registered with the relay first, say). It fails if the repo knows id.
+func (r *Repo) CreateID(ctx context.Context, id, msg string, fn func(*crdt.Doc) error) error {
+	if _, err := ParseDocumentID(id); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	_, known := r.docs[id]
+	r.mu.Unlock()
+	if known {
+		return fmt.Errorf("create %s: %w", id, ErrExists)
+	}
 	d := crdt.New()
 	if err := d.SetActorID(r.opts.ActorID); err != nil {
-		return "", fmt.Errorf("create: %w", err)
+		return fmt.Errorf("create: %w", err)
 	}
-	return id, r.add(ctx, id, d, msg, fn)
+	return r.add(ctx, id, d, msg, fn)
 }
 
 // Import stores a copy of a saved document (its whole history) under a
@@ -342,9 +363,9 @@ func (r *Repo) pendingOp(h *handle) Op {
 
 // Subscribe calls fn after every change to any document, local or remote.
 // It returns the function that unsubscribes.
-func (r *Repo) Subscribe(fn func(Event)) func() { return r.events.add(fn) }
+func (r *Repo) Subscribe(fn func(Event)) func() { return r.events.Add(fn) }
 
-func (r *Repo) emit(ev Event) { r.events.call(ev) }
+func (r *Repo) emit(ev Event) { r.events.Call(ev) }
 
 func (r *Repo) wake() {
 	select {
@@ -377,3 +398,6 @@ func (r *Repo) Save(id string) ([]byte, error) {
 	})
 	return out, err
 }
+
+// Kick asks the sync loop to look at every document again, e.g. after Want.
+func (r *Repo) Kick() { r.wake() }

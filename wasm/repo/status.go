@@ -1,6 +1,10 @@
 package repo
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/commonplace/commonplace/wasm/internal/listen"
+)
 
 // State is where syncing with the relay stands.
 type State string
@@ -25,7 +29,7 @@ type Status struct {
 type statusBox struct {
 	mu        sync.Mutex
 	cur       Status
-	listeners listeners[Status]
+	listeners listen.Set[Status]
 }
 
 func (b *statusBox) get() Status {
@@ -44,7 +48,7 @@ func (b *statusBox) set(s Status) {
 	b.cur = s
 	b.mu.Unlock()
 	if !same {
-		b.listeners.call(s)
+		b.listeners.Call(s)
 	}
 }
 
@@ -64,4 +68,4 @@ func (r *Repo) Status() Status {
 
 // OnStatus calls fn whenever the status changes; it returns the function
 // that unsubscribes.
-func (r *Repo) OnStatus(fn func(Status)) func() { return r.status.listeners.add(fn) }
+func (r *Repo) OnStatus(fn func(Status)) func() { return r.status.listeners.Add(fn) }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/server/relay"
+	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/store/memstore"
 )
 
@@ -25,7 +26,7 @@ type Relay struct {
 
 // Start starts a relay on a memory store, serving extra (if not nil) at
 // /api/ too, and stops it when the test ends.
-func Start(t testing.TB, extra func(*relay.Server) http.Handler) *Relay {
+func Start(t testing.TB, extra func(*relay.Server, store.Store) http.Handler) *Relay {
 	t.Helper()
 	st := memstore.New()
 	srv, err := relay.New(relay.Config{Store: st, DocIdleTimeout: time.Minute})
@@ -35,7 +36,7 @@ func Start(t testing.TB, extra func(*relay.Server) http.Handler) *Relay {
 	mux := http.NewServeMux()
 	mux.Handle("/", srv.Handler())
 	if extra != nil {
-		mux.Handle("/api/", extra(srv))
+		mux.Handle("/api/", extra(srv, st))
 	}
 	hs := httptest.NewServer(mux)
 	t.Cleanup(func() {

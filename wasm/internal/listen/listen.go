@@ -1,19 +1,23 @@
-package repo
+// Package listen holds callback sets for the core's subscriptions
+// (onStatus, onNoteChange, onError): callbacks run in subscription order,
+// outside the set's lock, so a callback may subscribe, unsubscribe or call
+// back into the core.
+package listen
 
 import (
 	"sort"
 	"sync"
 )
 
-// listeners is a set of callbacks called in subscription order, outside
-// any lock so a callback may call back into the repo.
-type listeners[T any] struct {
+// Set is a set of callbacks. The zero value is ready to use.
+type Set[T any] struct {
 	mu   sync.Mutex
 	fns  map[int]func(T)
 	next int
 }
 
-func (l *listeners[T]) add(fn func(T)) func() {
+// Add adds fn and returns the function that removes it.
+func (l *Set[T]) Add(fn func(T)) func() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.fns == nil {
@@ -29,7 +33,8 @@ func (l *listeners[T]) add(fn func(T)) func() {
 	}
 }
 
-func (l *listeners[T]) call(v T) {
+// Call calls every callback with v.
+func (l *Set[T]) Call(v T) {
 	l.mu.Lock()
 	keys := make([]int, 0, len(l.fns))
 	for k := range l.fns {
