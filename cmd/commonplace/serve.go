@@ -39,6 +39,7 @@ type serveConfig struct {
 	rateBurst       int
 	docIdleTimeout  time.Duration
 	compactAfter    int
+	gcInterval      time.Duration
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -58,6 +59,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.IntVar(&c.rateBurst, "rate-burst", 5000, "messages one connection may send in a burst")
 	fs.DurationVar(&c.docIdleTimeout, "doc-idle-timeout", time.Minute, "how long a document nobody has open stays in memory")
 	fs.IntVar(&c.compactAfter, "compact-after", 0, "incremental chunks of a document that trigger a compaction into one snapshot (default: the relay's)")
+	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim space in the store's value log (0 disables)")
 	return c
 }
 
@@ -101,6 +103,13 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 			err = fmt.Errorf("close store: %w", cerr)
 		}
 	}()
+	gcCtx, stopGC := context.WithCancel(ctx)
+	gcDone := make(chan struct{})
+	go func() {
+		defer close(gcDone)
+		collectGarbage(gcCtx, st, cfg.gcInterval, log)
+	}()
+	defer func() { stopGC(); <-gcDone }() // before the store closes
 
 	rs, err := relay.New(relay.Config{
 		Store:           st,

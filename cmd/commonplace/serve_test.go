@@ -130,3 +130,16 @@ func TestServeBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// serve reclaims value-log space on its own, every --gc-interval.
+func TestServeCollectsGarbage(t *testing.T) {
+	s := startServer(t, t.TempDir(), "--gc-interval", "20ms")
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(s.logs(), "value log gc") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no value log gc within 10s:\n%s", s.logs())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.terminate(t)
+}
