@@ -30,9 +30,12 @@ type Config struct {
 	// MaxMessageBytes caps one WebSocket frame (default 64 MiB: a first
 	// sync carries the whole document).
 	MaxMessageBytes int64
-	// SendQueue is how many frames may wait for one slow connection
-	// before it is disconnected (default 1024).
-	SendQueue int
+	// SendQueue is how many frames, and SendQueueBytes how many bytes,
+	// may wait for one slow connection before it is disconnected
+	// (defaults 1024 frames, 128 MiB; a single frame larger than
+	// SendQueueBytes still goes out if nothing else is queued).
+	SendQueue      int
+	SendQueueBytes int64
 	// PingInterval is how often the relay pings each client (default
 	// 20 s). ReadTimeout is how long a connection may stay silent, pongs
 	// included, before it is dropped (default 3 × PingInterval, so one
@@ -82,6 +85,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.SendQueue <= 0 {
 		c.SendQueue = 1024
+	}
+	if c.SendQueueBytes <= 0 {
+		c.SendQueueBytes = 128 << 20
 	}
 	if c.PingInterval <= 0 {
 		c.PingInterval = 20 * time.Second

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/websocket"
@@ -35,6 +36,7 @@ type conn struct {
 	num   uint64
 
 	queue     chan []byte
+	queued    atomic.Int64  // bytes in queue
 	readDone  chan struct{} // closed when the reader has stopped
 	closing   chan struct{} // closed once: writer flushes, says goodbye, closes
 	once      sync.Once
@@ -240,6 +242,11 @@ func (c *conn) send(m wire.Message) {
 		return
 	default:
 	}
+	if q := c.queued.Add(int64(len(b))); q > c.s.cfg.SendQueueBytes && q != int64(len(b)) {
+		c.queued.Add(-int64(len(b)))
+		c.slow()
+		return
+	}
 	select {
 	case c.queue <- b:
 		c.s.metrics.messages.WithLabelValues("out", m.Type).Inc()
@@ -251,10 +258,16 @@ func (c *conn) send(m wire.Message) {
 			c.mu.Unlock()
 		}
 	default:
-		c.log.Warn("send queue full: disconnecting slow client")
-		c.s.metrics.dropped.WithLabelValues("slow").Inc()
-		c.kill()
+		c.queued.Add(-int64(len(b)))
+		c.slow()
 	}
+}
+
+// slow cuts off a client whose send queue is full.
+func (c *conn) slow() {
+	c.log.Warn("send queue full: disconnecting slow client")
+	c.s.metrics.dropped.WithLabelValues("slow").Inc()
+	c.kill()
 }
 
 // stopReading makes the reader stop at its next frame (or now, if it is
@@ -324,6 +337,7 @@ func (c *conn) writeLoop() {
 	ping := time.NewTicker(cfg.PingInterval)
 	defer ping.Stop()
 	write := func(b []byte) bool {
+		c.queued.Add(-int64(len(b)))
 		_ = c.ws.SetWriteDeadline(time.Now().Add(cfg.WriteTimeout))
 		if err := c.ws.WriteMessage(websocket.BinaryMessage, b); err != nil {
 			c.log.Debug("write", "err", err)
@@ -368,7 +382,11 @@ func (c *conn) flush(write func([]byte) bool) {
 		break
 	}
 	if c.finalMsg != nil {
-		if b, err := c.s.codec.Encode(*c.finalMsg); err == nil && write(b) {
+		b, err := c.s.codec.Encode(*c.finalMsg)
+		if err == nil {
+			c.queued.Add(int64(len(b))) // write takes it off again
+		}
+		if err == nil && write(b) {
 			c.s.metrics.messages.WithLabelValues("out", wire.TypeError).Inc()
 		}
 	}

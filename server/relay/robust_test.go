@@ -224,7 +224,18 @@ func TestKeepaliveToleratesMissedPong(t *testing.T) {
 // TestSlowClientDroppedOthersUnaffected: a client that stops reading is
 // disconnected when its queue fills; the writer next to it keeps going.
 func TestSlowClientDroppedOthersUnaffected(t *testing.T) {
-	e := newEnv(t, func(c *relay.Config) { c.SendQueue = 4; c.MaxMessageBytes = 8 << 20 })
+	for name, limit := range map[string]func(*relay.Config){
+		"frame limit": func(c *relay.Config) { c.SendQueue = 4 },
+		"byte limit":  func(c *relay.Config) { c.SendQueue = 100_000; c.SendQueueBytes = 3 << 20 },
+	} {
+		t.Run(name, func(t *testing.T) {
+			testSlowClient(t, func(c *relay.Config) { c.MaxMessageBytes = 8 << 20; limit(c) })
+		})
+	}
+}
+
+func testSlowClient(t *testing.T, cfg func(*relay.Config)) {
+	e := newEnv(t, cfg)
 	tok := e.token("w1")
 	fast := e.connect(tok, "peer-fast")
 	id := newDocID()
