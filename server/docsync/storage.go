@@ -18,6 +18,28 @@ const (
 	keySnapshot    = "snapshot"
 )
 
+// MaxIDLength bounds a document ID; automerge-repo's are 27 or 28
+// characters.
+const MaxIDLength = 128
+
+// ValidID reports whether id is a usable document ID: what automerge-repo
+// generates (bs58check text) and similar opaque IDs of ASCII letters,
+// digits, '-' and '_', and nothing that could break a store key. Every
+// transport checks IDs with it before touching the store.
+func ValidID(id string) bool {
+	if id == "" || len(id) > MaxIDLength {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		switch c := id[i]; {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // Prefix is the store prefix under which document id lives; LoadRange it
 // and pass the entries to Load.
 func Prefix(id string) store.Key { return store.Key{keyDoc, id} }

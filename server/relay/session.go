@@ -11,9 +11,6 @@ import (
 	"github.com/commonplace/commonplace/server/wire"
 )
 
-// maxDocumentID bounds a documentId; automerge-repo's are 27-28 chars.
-const maxDocumentID = 128
-
 // handle processes one decoded message; false means the connection is
 // closing.
 func (c *conn) handle(m wire.Message) bool {
@@ -34,7 +31,7 @@ func (c *conn) handle(m wire.Message) bool {
 	case wire.TypeRequest, wire.TypeSync:
 		return c.syncMessage(m)
 	case wire.TypeEphemeral:
-		if validDocumentID(m.DocumentID) {
+		if docsync.ValidID(m.DocumentID) {
 			c.ephemeral(m)
 		}
 		return true
@@ -88,7 +85,7 @@ func (c *conn) setPeer(p string) {
 // document is touched: a document that does not exist and one of another
 // workspace get the same doc-unavailable.
 func (c *conn) syncMessage(m wire.Message) bool {
-	if !validDocumentID(m.DocumentID) {
+	if !docsync.ValidID(m.DocumentID) {
 		c.fail("invalid documentId", "protocol")
 		return false
 	}
@@ -198,20 +195,4 @@ func (c *conn) ephemeral(m wire.Message) {
 		eff, _ := d.Handle(c.session, m)
 		return eff
 	})
-}
-
-// validDocumentID accepts what automerge-repo generates (bs58check text)
-// and similar opaque IDs, and nothing that could break a store key.
-func validDocumentID(id string) bool {
-	if id == "" || len(id) > maxDocumentID {
-		return false
-	}
-	for _, r := range id {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
