@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	am "github.com/automerge/automerge-go"
 	"github.com/schollz/progressbar/v3"
@@ -44,21 +45,28 @@ func runExport(ctx context.Context, std stdio, args []string) error {
 		progressbar.OptionShowCount(),
 		progressbar.OptionOnCompletion(func() { fmt.Fprintln(std.stderr) }),
 	)
+	var failed []string
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		raw, err := op.Document(ctx, id)
-		if err != nil {
-			return fmt.Errorf("export %s: %w", id, err)
+		if err == nil {
+			err = exportDocument(*out, id, raw)
 		}
-		if err := exportDocument(*out, id, raw); err != nil {
-			return fmt.Errorf("export %s: %w", id, err)
+		if err != nil {
+			// One unreadable document must not keep the others from
+			// leaving: report it and go on.
+			failed = append(failed, id)
+			fmt.Fprintf(std.stderr, "\nexport %s: %v\n", id, err)
 		}
 		bar.Add(1)
 	}
 	bar.Finish()
-	fmt.Fprintf(std.stdout, "Exported %d documents of workspace %q to %s.\n", len(ids), *workspace, *out)
+	fmt.Fprintf(std.stdout, "Exported %d documents of workspace %q to %s.\n", len(ids)-len(failed), *workspace, *out)
+	if len(failed) > 0 {
+		return fmt.Errorf("%d of %d documents could not be exported: %s", len(failed), len(ids), strings.Join(failed, ", "))
+	}
 	return nil
 }
 

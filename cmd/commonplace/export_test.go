@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	am "github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/server/access"
+	"github.com/commonplace/commonplace/server/store"
 )
 
 // export writes each document of the workspace, and only those, as an
@@ -85,5 +88,45 @@ func TestExportRejectsUnsafeIDs(t *testing.T) {
 		if err := exportDocument(t.TempDir(), id, nil); err == nil || !strings.Contains(err.Error(), "not a safe file name") {
 			t.Errorf("exportDocument(%q): %v", id, err)
 		}
+	}
+}
+
+// A document whose stored chunks are all unreadable is reported, and the
+// others are still exported.
+func TestExportSkipsUnreadableDocument(t *testing.T) {
+	data := t.TempDir()
+	s := startServer(t, data)
+	token := createToken(t, data, "mine")
+	docs := writeDocs(t, s, token, 2)
+	s.terminate(t)
+
+	broken := newDocumentID()
+	ctx := context.Background()
+	st, err := openStore(data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := access.New(st).ClaimDoc(ctx, broken, "mine"); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Put(ctx, store.Key{"doc", broken, "incremental", "garbage"}, []byte("not automerge")); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	out := t.TempDir()
+	stdout, stderr, err := cli(t, "export", "--data", data, "--workspace", "mine", "--out", out)
+	if exitCode(err) != 1 || !strings.Contains(stderr, broken) || !strings.Contains(stderr, "1 of 3 documents could not be exported") {
+		t.Fatalf("export with a broken document: exit %d\nstdout %s\nstderr %s", exitCode(err), stdout, stderr)
+	}
+	for _, d := range docs {
+		if _, err := os.Stat(filepath.Join(out, d.id+".automerge")); err != nil {
+			t.Errorf("good document %s not exported: %v", d.id, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, broken+".json")); !os.IsNotExist(err) {
+		t.Errorf("broken document exported anyway: %v", err)
 	}
 }
