@@ -15,7 +15,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { typedJSON, headsText } from "./typed-json.mjs";
 
-const outDir = join(dirname(fileURLToPath(import.meta.url)), "../../../crdt/testdata/golden");
+// GOLDEN_OUT writes elsewhere (generate.test.mjs checks reruns match).
+const outDir = process.env.GOLDEN_OUT ?? join(dirname(fileURLToPath(import.meta.url)), "../../../crdt/testdata/golden");
 
 let clock = 1700000000; // change timestamps, seconds, one per change
 const opts = (message) => ({ message, time: clock++ });

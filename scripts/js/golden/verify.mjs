@@ -4,67 +4,72 @@
 // every NAME.automerge there loads it, and the NAME.changes chunks, and
 // compares the typed JSON and heads with NAME.json and NAME.heads as crdt
 // wrote them. Exits non-zero on any difference.
-// Run from scripts/js: node golden/verify.mjs [dir]
+// Run from scripts/js: node golden/verify.mjs [dir]; verify.test.mjs runs it
+// under node --test.
 import * as A from "@automerge/automerge";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { typedJSON, headsText } from "./typed-json.mjs";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "../../..");
 
-let dir = process.argv[2];
-let cleanup = false;
-if (!dir) {
-  dir = mkdtempSync(join(tmpdir(), "crdt-golden-"));
-  cleanup = true;
+// exportFromGo runs the Go test that writes crdt's documents into a fresh
+// temporary directory and returns it.
+export function exportFromGo() {
+  const dir = mkdtempSync(join(tmpdir(), "crdt-golden-"));
   execFileSync("go", ["test", "./crdt", "-run", "^TestGoldenExportForNode$", "-count=1"], {
     cwd: repo,
     env: { ...process.env, CRDT_GOLDEN_OUT: dir },
-    stdio: "inherit",
+    stdio: ["ignore", "ignore", "inherit"],
   });
+  return dir;
 }
 
 // Parse and print again, so escaping choices (Go escapes U+2028, JS does
 // not) do not count as differences; key order is the same on both sides.
 const canonical = (text) => JSON.stringify(JSON.parse(text));
 
-const failures = [];
-let checked = 0;
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".automerge")).sort()) {
-  const name = file.slice(0, -".automerge".length);
-  const read = (ext) => readFileSync(join(dir, name + ext));
-  const wantJSON = read(".json").toString("utf8").trimEnd();
-  const wantHeads = read(".heads").toString("utf8");
-  const check = (what, load) => {
-    let doc;
-    try {
-      doc = load();
-    } catch (err) {
-      failures.push(`${name}: ${what}: ${err.message}`);
-      return;
-    }
-    const json = typedJSON(doc);
-    if (canonical(json) !== canonical(wantJSON)) {
-      failures.push(`${name}: ${what}: documents differ\n  automerge: ${json}\n  crdt:      ${wantJSON}`);
-    }
-    const heads = headsText(doc);
-    if (heads !== wantHeads) {
-      failures.push(`${name}: ${what}: heads differ\n  automerge: ${heads}  crdt:      ${wantHeads}`);
-    }
-    checked++;
-  };
-  check("load", () => A.load(read(".automerge")));
-  check("loadIncremental(changes)", () => A.loadIncremental(A.init(), read(".changes")));
+// verifyDir loads every NAME.automerge and NAME.changes in dir and returns
+// how many loads agreed with NAME.json and NAME.heads, and the failures.
+export function verifyDir(dir) {
+  const failures = [];
+  let checked = 0;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".automerge")).sort()) {
+    const name = file.slice(0, -".automerge".length);
+    const read = (ext) => readFileSync(join(dir, name + ext));
+    const wantJSON = read(".json").toString("utf8").trimEnd();
+    const wantHeads = read(".heads").toString("utf8");
+    const check = (what, load) => {
+      let doc;
+      try {
+        doc = load();
+      } catch (err) {
+        failures.push(`${name}: ${what}: ${err.message}`);
+        return;
+      }
+      const json = typedJSON(doc);
+      if (canonical(json) !== canonical(wantJSON)) {
+        failures.push(`${name}: ${what}: documents differ\n  automerge: ${json}\n  crdt:      ${wantJSON}`);
+      } else if (headsText(doc) !== wantHeads) {
+        failures.push(`${name}: ${what}: heads differ\n  automerge: ${headsText(doc)}  crdt:      ${wantHeads}`);
+      } else {
+        checked++;
+      }
+    };
+    check("load", () => A.load(read(".automerge")));
+    check("loadIncremental(changes)", () => A.loadIncremental(A.init(), read(".changes")));
+  }
+  return { checked, failures };
 }
-if (cleanup) rmSync(dir, { recursive: true, force: true });
 
-if (checked === 0 && failures.length === 0) {
-  console.error(`verify: no documents in ${dir}`);
-  process.exit(1);
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const dir = process.argv[2] ?? exportFromGo();
+  const { checked, failures } = verifyDir(dir);
+  if (!process.argv[2]) rmSync(dir, { recursive: true, force: true });
+  for (const f of failures) console.error("FAIL " + f);
+  console.log(`verify: ${checked} loads agreed, ${failures.length} failed`);
+  process.exit(failures.length || checked === 0 ? 1 : 0);
 }
-for (const f of failures) console.error("FAIL " + f);
-console.log(`verify: ${checked} loads agreed, ${failures.length} failed`);
-process.exit(failures.length ? 1 : 0);
