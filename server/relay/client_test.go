@@ -135,6 +135,7 @@ type client struct {
 	closed      chan error
 	unavailable map[string]int
 	syncs       int
+	rejoined    int // peer messages after the first
 	ephemeral   []wire.Message
 	errors      []wire.Message
 }
@@ -298,6 +299,8 @@ func (c *client) handle(m wire.Message) {
 		c.ephemeral = append(c.ephemeral, m)
 	case wire.TypeError:
 		c.errors = append(c.errors, m)
+	case wire.TypePeer:
+		c.rejoined++
 	default:
 		c.t.Fatalf("unexpected %s from the relay", m.Type)
 	}

@@ -114,3 +114,21 @@ func TestLostReplyRecoveredOnReconnect(t *testing.T) {
 		t.Error("after reconnecting, the client still believes the relay lacks its change")
 	}
 }
+
+// TestRejoinOnSameSocket: a second join on one socket starts a new session
+// (fresh sync states) and the relay answers it like a first one.
+func TestRejoinOnSameSocket(t *testing.T) {
+	e := newEnv(t, nil)
+	tok := e.token("w1")
+	a := e.connect(tok, "peer-a")
+	id := newDocID()
+	a.edit(id, "k", "v")
+	e.durable(a, id)
+	a.write(wire.Message{Type: wire.TypeJoin, SenderID: "peer-a", SupportedProtocolVersions: []string{"1"}})
+	a.until("the second peer message", func() bool { return a.rejoined == 1 })
+	before := a.syncs
+	d := a.docs[id].doc
+	a.docs[id] = &clientDoc{doc: d, ss: d.NewSyncState()}
+	a.sendSync(id, wire.TypeSync)
+	a.until("the relay to answer the new session", func() bool { return a.syncs > before })
+}

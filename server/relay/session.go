@@ -55,9 +55,13 @@ func (c *conn) join(m wire.Message) bool {
 	c.leaveAll()
 	c.gen++
 	c.session = docsync.PeerID(fmt.Sprintf("c%d.%d", c.num, c.gen))
+	prev := c.peerIDOr()
 	c.setPeer(m.SenderID)
 	s := c.s
 	s.mu.Lock()
+	if s.byPeer[prev] == c {
+		delete(s.byPeer, prev) // this socket joined before under another peerId
+	}
 	old := s.byPeer[m.SenderID]
 	s.byPeer[m.SenderID] = c
 	s.sessions[c.session] = c
