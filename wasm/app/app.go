@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"github.com/commonplace/commonplace/wasm/internal/listen"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -34,7 +33,6 @@ type Platform struct {
 	Clock backoff.Clock
 	Rand  func() float64
 	Now   func() time.Time
-	Log   *slog.Logger
 }
 
 const configKey = "device/config"
@@ -107,9 +105,6 @@ type App struct {
 func Start(ctx context.Context, p Platform) (*App, error) {
 	if p.Now == nil {
 		p.Now = time.Now
-	}
-	if p.Log == nil {
-		p.Log = slog.Default()
 	}
 	a := &App{p: p, api: apiClient{fetch: p.Fetch}, ctx: ctx}
 	entries, err := p.Storage.List(ctx, configKey)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
 	"strings"
 )
 
@@ -88,26 +87,43 @@ func (c apiClient) createPersonal(ctx context.Context, server, token string) (pe
 }
 
 // ParseInvite splits an invite link <origin>/#join=<token> (or ?join=)
-// into the server origin and the token.
+// into the server origin and the token. It parses by hand: net/url would
+// cost the wasm build more than this function.
 func ParseInvite(link string) (server, token string, err error) {
-	u, err := url.Parse(strings.TrimSpace(link))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	link = strings.TrimSpace(link)
+	scheme, rest, ok := strings.Cut(link, "://")
+	if !ok || (scheme != "http" && scheme != "https") {
 		return "", "", fmt.Errorf("invite %q is not an http(s) link: %w", link, ErrInvalidInvite)
 	}
-	token = u.Query().Get("join")
-	if frag, ok := strings.CutPrefix(u.Fragment, "join="); ok {
-		token = frag
+	host := rest
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		host, rest = rest[:i], rest[i:]
+	} else {
+		rest = ""
 	}
-	if token == "" || strings.ContainsAny(token, " /?#&") {
+	if host == "" || strings.ContainsAny(host, "@ ") {
+		return "", "", fmt.Errorf("invite %q has no plain host: %w", link, ErrInvalidInvite)
+	}
+	rest, frag, _ := strings.Cut(rest, "#")
+	if t, ok := strings.CutPrefix(frag, "join="); ok {
+		token = t
+	} else if _, query, ok := strings.Cut(rest, "?"); ok {
+		for _, kv := range strings.Split(query, "&") {
+			if t, ok := strings.CutPrefix(kv, "join="); ok {
+				token = t
+			}
+		}
+	}
+	if token == "" || strings.ContainsAny(token, " /?#&%+") {
 		return "", "", fmt.Errorf("invite has no join token: %w", ErrInvalidInvite)
 	}
-	return u.Scheme + "://" + u.Host, token, nil
+	return scheme + "://" + host, token, nil
 }
 
-// SyncURL is the relay's WebSocket URL for token.
+// SyncURL is the relay's WebSocket URL for token (ParseInvite admits only
+// tokens that need no escaping).
 func SyncURL(server, token string) string {
-	ws := "ws" + strings.TrimPrefix(server, "http")
-	return ws + "/sync?token=" + url.QueryEscape(token)
+	return "ws" + strings.TrimPrefix(server, "http") + "/sync?token=" + token
 }
 
 // InviteLink is the link that joins token's workspace on server.

@@ -394,6 +394,8 @@ func (a *App) PersonalLink(ctx context.Context) (string, error) {
 type NoteChange struct {
 	Note    notes.Note    `json:"note"`
 	Patches []notes.Patch `json:"patches"`
+	// Origin is "local" for this device's edits, "remote" for synced ones.
+	Origin string `json:"origin"`
 }
 
 // OnNoteChange calls fn after every local or remote change of note id.
@@ -430,7 +432,11 @@ func (a *App) OnNoteChange(id string, fn func(NoteChange)) func() {
 			ps, _ = d.Diff(ev.Before, ev.After)
 			return nil
 		})
-		fn(NoteChange{Note: n, Patches: notes.MapPatches(ps, texts)})
+		origin := "local"
+		if ev.Remote {
+			origin = "remote"
+		}
+		fn(NoteChange{Note: n, Patches: notes.MapPatches(ps, texts), Origin: origin})
 	})
 }
 
