@@ -144,7 +144,7 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 		if obj.typ.isSeq() == fo.Key.IsProp {
 			return fmt.Errorf("op %d: key kind does not match object type: %w", i, format.ErrCorrupt)
 		}
-		o := &op{act: uint8(fo.Action), insert: fo.Insert, val: scalarFromFormat(fo.Value)}
+		o := d.slab.op(op{act: uint8(fo.Action), insert: fo.Insert, val: scalarFromFormat(fo.Value)})
 		if o.id, err = mapID(fo.ID); err != nil {
 			return err
 		}
@@ -173,7 +173,7 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 			if err != nil {
 				return err
 			}
-			o.elem = &elemData{ref: ref}
+			o.elem = d.slab.elem(elemData{ref: ref})
 			o.elem.width = d.elemWidth(obj, o)
 			last = obj.seq.appendElem(last, o)
 			lastElem = o

@@ -245,8 +245,8 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 	for i, r := range s {
 		n := utf8.RuneLen(r)
 		id := d.nextOpID()
-		e := &op{id: id, act: uint8(format.ActionSet), insert: true,
-			val: scalar{typ: format.ValueString, str: s[i : i+n]}, elem: &elemData{ref: ref, width: 1}}
+		e := d.slab.op(op{id: id, act: uint8(format.ActionSet), insert: true,
+			val: scalar{typ: format.ValueString, str: s[i : i+n]}, elem: d.slab.elem(elemData{ref: ref, width: 1})})
 		obj.seq.insertAt(leaf, idx, e)
 		obj.indexElem(e)
 		d.maxOp = id.counter

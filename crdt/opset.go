@@ -89,6 +89,7 @@ var (
 // opSet is the state of a document: every object with every op that is not
 // a delete.
 type opSet struct {
+	slab   slab
 	actors actorTable
 	objs   map[opID]*object
 	maxOp  uint64
@@ -154,7 +155,7 @@ func (s *opSet) apply(in *incomingOp) (*op, error) {
 	}
 	var o *op
 	if in.action != format.ActionDelete {
-		o = &op{id: in.id, act: uint8(in.action), insert: in.insert, val: in.val}
+		o = s.slab.op(op{id: in.id, act: uint8(in.action), insert: in.insert, val: in.val})
 		if in.mark != nil {
 			o.setMark(in.mark)
 		}
@@ -196,7 +197,7 @@ func (s *opSet) applySeq(obj *object, in *incomingOp, o *op) error {
 				return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
 			}
 		}
-		o.elem = &elemData{ref: in.elem}
+		o.elem = s.slab.elem(elemData{ref: in.elem})
 		o.elem.width = s.elemWidth(obj, o)
 		obj.seq.insertOrdered(ref, o, s.actors.less)
 		obj.indexElem(o)
