@@ -8,6 +8,7 @@ import (
 	"time"
 
 	am "github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/server/engine"
 )
 
 // acked is what the server acknowledged per document: the heads of its
@@ -28,15 +29,21 @@ func (a *acked) add(id string, heads []am.ChangeHash) {
 // TestKillDuringWriteLoad kills the server with SIGKILL while clients
 // write, restarts it, and checks that every change whose heads the server
 // had sent in a sync reply is still there: an acknowledgement must mean
-// the change is durable.
+// the change is durable. It runs once per engine of this build.
 func TestKillDuringWriteLoad(t *testing.T) {
+	for _, name := range engine.Names() {
+		t.Run(name, func(t *testing.T) { killDuringWriteLoad(t, "--engine", name) })
+	}
+}
+
+func killDuringWriteLoad(t *testing.T, serveArgs ...string) {
 	const (
 		writers       = 4
 		docsPerWriter = 3
 		killAfter     = 150 // acknowledged changes before the kill
 	)
 	data := t.TempDir()
-	s := startServer(t, data)
+	s := startServer(t, data, serveArgs...)
 	token := createToken(t, data, "load")
 	ack := &acked{heads: map[string][]am.ChangeHash{}}
 
@@ -69,7 +76,7 @@ func TestKillDuringWriteLoad(t *testing.T) {
 	wg.Wait()
 	t.Logf("killed after %d acknowledged changes", ack.n.Load())
 
-	s2 := startServer(t, data)
+	s2 := startServer(t, data, serveArgs...)
 	c, _, err := dialSync(s2.wsURL(token), "peer-check")
 	if err != nil {
 		t.Fatalf("dial after restart: %v", err)
