@@ -141,8 +141,9 @@ type client struct {
 }
 
 type clientDoc struct {
-	doc *amgo.Doc
-	ss  docsync.SyncState
+	doc      *amgo.Doc
+	ss       docsync.SyncState
+	received int // sync messages from the relay
 }
 
 func (e *env) connect(secret, peerID string) *client {
@@ -292,6 +293,7 @@ func (c *client) handle(m wire.Message) {
 			c.t.Fatalf("client receive: %v", err)
 		}
 		c.syncs++
+		d.received++
 		c.sendSync(m.DocumentID, wire.TypeSync)
 	case wire.TypeDocUnavailable:
 		c.unavailable[m.DocumentID]++
