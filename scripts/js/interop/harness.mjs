@@ -85,12 +85,16 @@ export async function startServer() {
   }
 }
 
+// cli runs the commonplace binary with args and returns its stdout.
+export async function cli(...args) {
+  const { stdout } = await execFileP(binary(), args, { timeout: 30000 })
+  return stdout
+}
+
 // createToken runs `commonplace token create` and returns the last line
 // of its output, the token.
 export async function createToken(dataDir, workspace) {
-  const { stdout } = await execFileP(binary(), ["token", "create", "--data", dataDir, "--workspace", workspace], {
-    timeout: 20000,
-  })
+  const stdout = await cli("token", "create", "--data", dataDir, "--workspace", workspace)
   const lines = stdout.trim().split("\n")
   return lines[lines.length - 1]
 }

@@ -8,7 +8,11 @@ import { request } from "node:http"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import { generateAutomergeUrl } from "@automerge/automerge-repo"
-import { startServer, createToken, client, serverHas, withTimeout, waitFor, sortedJSON } from "./harness.mjs"
+import * as A from "@automerge/automerge"
+import { mkdtemp, readFile, rm } from "node:fs/promises"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { startServer, createToken, cli, client, serverHas, withTimeout, waitFor, sortedJSON } from "./harness.mjs"
 
 let server
 let token
@@ -147,4 +151,23 @@ test("concurrent offline edits converge after reconnect", async () => {
     15000,
     "both clients to hold both offline edits",
   )
+})
+
+test("export writes files the npm Automerge loads to the same document", async () => {
+  const tok = await createToken(server.dataDir, "exported")
+  const a = newClient(tok)
+  const h = a.repo.create({ title: "to take away", list: [1, 2, 3] })
+  h.change(d => { d.body = "written in Node" })
+  await serverHas(a.repo, h)
+  const out = await mkdtemp(join(tmpdir(), "commonplace-export-"))
+  try {
+    await cli("export", "--data", server.dataDir, "--workspace", "exported", "--out", out)
+    const doc = A.load(await readFile(join(out, `${h.documentId}.automerge`)))
+    assert.deepEqual(A.getHeads(doc).sort(), A.getHeads(h.doc()).sort())
+    assert.equal(sortedJSON(doc), sortedJSON(h.doc()))
+    const json = JSON.parse(await readFile(join(out, `${h.documentId}.json`), "utf8"))
+    assert.equal(sortedJSON(json), sortedJSON({ title: "to take away", list: [1, 2, 3], body: "written in Node" }))
+  } finally {
+    await rm(out, { recursive: true, force: true })
+  }
 })
