@@ -46,7 +46,8 @@ type conn struct {
 	// Owned by the reader goroutine.
 	session docsync.PeerID // current session; new on every join
 	gen     int
-	open    map[string]struct{} // documents this session has open
+	open    map[string]struct{} // documents this session has open or waits for
+	waits   int                 // unclaimed documents waited for (see maxWaitsPerConn)
 	bucket  *bucket
 
 	// dlMu orders read-deadline changes against stopReading, so a late
@@ -143,6 +144,7 @@ func (c *conn) leaveAll() {
 		c.s.hub.leave(id, c.session)
 	}
 	c.open = map[string]struct{}{}
+	c.waits = 0
 	if c.session != "" {
 		c.s.mu.Lock()
 		delete(c.s.sessions, c.session)

@@ -110,9 +110,13 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		return true
 	case unclaimed:
 		// Nobody has it yet. Should this workspace create it later, the
-		// requester gets it then, as it asked.
-		c.open[m.DocumentID] = struct{}{}
-		c.s.hub.wait(m.DocumentID, waiter{session: c.session, workspace: c.token.Workspace, request: m})
+		// requester gets it then, as it asked (within a bound: a client
+		// asking for endless made-up IDs must not grow the relay).
+		if _, ok := c.open[m.DocumentID]; !ok && c.waits < maxWaitsPerConn {
+			c.waits++
+			c.open[m.DocumentID] = struct{}{}
+			c.s.hub.wait(m.DocumentID, waiter{session: c.session, workspace: c.token.Workspace, request: m})
+		}
 		c.unavailable(m.DocumentID)
 		return true
 	}
@@ -141,6 +145,9 @@ func (c *conn) syncMessage(m wire.Message) bool {
 	}
 	return true
 }
+
+// maxWaitsPerConn bounds the unclaimed documents one session waits for.
+const maxWaitsPerConn = 1024
 
 // verdict is what mayUse decides about a document.
 type verdict int
