@@ -1,6 +1,7 @@
 package crdt
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
@@ -43,6 +44,9 @@ func Load(b []byte) (*Doc, error) {
 		}
 		chs = append(chs, changeFromFormat(fc, true))
 	}
+	if err := d.checkClosed(chs); err != nil {
+		return nil, fmt.Errorf("load: %w", err)
+	}
 	if err := d.applyChanges(chs); err != nil {
 		return nil, fmt.Errorf("load: %w", err)
 	}
@@ -54,12 +58,48 @@ func Load(b []byte) (*Doc, error) {
 // LoadIncremental applies the changes exported by [Doc.SaveIncremental].
 // It is the callers responsibility to ensure that every incremental change
 // is applied to keep the documents in sync.
+//
+// As in automerge-go, loading into a document that has no changes yet is
+// a load: changes whose dependencies are missing make it fail with
+// [ErrMissingDeps]. A document with history queues them instead, as
+// [Doc.Apply] does.
 func (d *Doc) LoadIncremental(raw []byte) error {
 	chs, err := loadChunks(raw)
 	if err != nil {
 		return fmt.Errorf("load incremental: %w", err)
 	}
-	return d.Apply(chs...)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.closeTx(); err != nil {
+		return err
+	}
+	if len(d.changes) == 0 && len(d.queue) == 0 {
+		if err := d.checkClosed(chs); err != nil {
+			return fmt.Errorf("load incremental: %w", err)
+		}
+	}
+	return d.applyChanges(chs)
+}
+
+// ErrMissingDeps means changes being loaded depend on changes that are
+// neither in the document nor among them.
+var ErrMissingDeps = errors.New("change's deps should already be in the document")
+
+// checkClosed verifies that every dependency of chs is in the document or
+// among chs.
+func (d *Doc) checkClosed(chs []*Change) error {
+	have := make(map[ChangeHash]bool, len(chs))
+	for _, c := range chs {
+		have[c.hash] = true
+	}
+	for _, c := range chs {
+		for _, h := range c.deps {
+			if _, ok := d.byHash[h]; !ok && !have[h] {
+				return fmt.Errorf("change %s needs %s: %w", c.hash, h, ErrMissingDeps)
+			}
+		}
+	}
+	return nil
 }
 
 // loadDocument fills an empty Doc from a document chunk.

@@ -300,3 +300,29 @@ func TestApplyReversedHistoryIsLinear(t *testing.T) {
 		t.Fatalf("heads %v want %v", dst.Heads(), src.Heads())
 	}
 }
+
+func TestLoadWithMissingDeps(t *testing.T) {
+	src := New()
+	must(t, src.Path("x").Set(1))
+	_, err := src.Commit("")
+	must(t, err)
+	must(t, src.Path("y").Set(2))
+	_, err = src.Commit("")
+	must(t, err)
+	chs, err := src.Changes()
+	must(t, err)
+	second := chs[1].Save()
+	if _, err := Load(second); !errors.Is(err, ErrMissingDeps) {
+		t.Fatalf("Load: %v", err)
+	}
+	if err := New().LoadIncremental(second); !errors.Is(err, ErrMissingDeps) {
+		t.Fatalf("LoadIncremental into an empty doc: %v", err)
+	}
+	d := New()
+	must(t, d.Path("z").Set(3))
+	must(t, d.LoadIncremental(second)) // queued
+	must(t, d.LoadIncremental(chs[0].Save()))
+	if got := d.Root().Interface(); !reflect.DeepEqual(got, map[string]any{"x": 1.0, "y": 2.0, "z": 3.0}) {
+		t.Fatalf("got %v", got)
+	}
+}
