@@ -23,17 +23,17 @@ func ReadNote(src Source, d *crdt.Doc, heads []crdt.ChangeHash, id string, priva
 		return n, fmt.Errorf("document %s is not a note (type %q): %w", id, typ, ErrInvalid)
 	}
 	n.Kind = str(m, "kind")
-	n.Title = text(m, "title")
-	n.Body = text(m, "body")
+	n.Title = str(m, "title")
+	n.Body = str(m, "body")
 	n.Tags = strList(m, "tags")
 	n.Participants = strList(m, "participants")
 	n.Links = strList(m, "links")
-	if v, err := m.Get("place"); err == nil && v.Kind() == crdt.KindStr {
-		s := v.Str()
+	if v, err := m.Get("place"); err == nil && (v.Kind() == crdt.KindStr || v.Kind() == crdt.KindText) {
+		s := asString(v)
 		n.Place = &s
 	}
-	if v, err := m.Get("sharedAs"); err == nil && v.Kind() == crdt.KindStr {
-		s := v.Str()
+	if v, err := m.Get("sharedAs"); err == nil && (v.Kind() == crdt.KindStr || v.Kind() == crdt.KindText) {
+		s := asString(v)
 		n.SharedAs = &s
 	}
 	if v, err := m.Get("session"); err == nil && v.Kind() == crdt.KindMap {
@@ -120,12 +120,26 @@ func ToJSON(v *crdt.Value) any {
 	return nil
 }
 
+// str reads a string field. Besides scalar strings (what the core writes)
+// it accepts text objects, which a stock JavaScript client writing
+// `d.place = "x"` creates.
 func str(m *crdt.Map, k string) string {
 	v, err := m.Get(k)
-	if err != nil || v.Kind() != crdt.KindStr {
+	if err != nil {
 		return ""
 	}
-	return v.Str()
+	return asString(v)
+}
+
+func asString(v *crdt.Value) string {
+	switch v.Kind() {
+	case crdt.KindStr:
+		return v.Str()
+	case crdt.KindText:
+		s, _ := v.Text().Get()
+		return s
+	}
+	return ""
 }
 
 func num(m *crdt.Map, k string) int64 {
@@ -144,21 +158,6 @@ func num(m *crdt.Map, k string) int64 {
 	return 0
 }
 
-func text(m *crdt.Map, k string) string {
-	v, err := m.Get(k)
-	if err != nil {
-		return ""
-	}
-	switch v.Kind() {
-	case crdt.KindText:
-		s, _ := v.Text().Get()
-		return s
-	case crdt.KindStr:
-		return v.Str()
-	}
-	return ""
-}
-
 func strList(m *crdt.Map, k string) []string {
 	out := []string{}
 	v, err := m.Get(k)
@@ -167,8 +166,8 @@ func strList(m *crdt.Map, k string) []string {
 	}
 	vs, _ := v.List().Values()
 	for _, e := range vs {
-		if e.Kind() == crdt.KindStr {
-			out = append(out, e.Str())
+		if e.Kind() == crdt.KindStr || e.Kind() == crdt.KindText {
+			out = append(out, asString(e))
 		}
 	}
 	return out
