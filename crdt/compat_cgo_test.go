@@ -257,3 +257,41 @@ func TestAPIParity(t *testing.T) {
 		}
 	}
 }
+
+// TestTextUnitsMatchAutomergeGo checks that Text positions and lengths
+// count the same units (code points) as automerge-go.
+func TestTextUnitsMatchAutomergeGo(t *testing.T) {
+	for _, s := range []string{"abc", "héllo", "😀👍🏼", "漢字\u200d", ""} {
+		ours, theirs := New(), am.New()
+		if err := ours.Path("t").Set(NewText(s)); err != nil {
+			t.Fatal(err)
+		}
+		if err := theirs.Path("t").Set(am.NewText(s)); err != nil {
+			t.Fatal(err)
+		}
+		if a, b := ours.Path("t").Text().Len(), theirs.Path("t").Text().Len(); a != b {
+			t.Fatalf("%q: Len %d, automerge-go %d", s, a, b)
+		}
+		n := ours.Path("t").Text().Len()
+		for pos := 0; pos <= n; pos++ {
+			o, th := ours.Path("t").Text(), theirs.Path("t").Text()
+			if err := o.Insert(pos, "|"); err != nil {
+				t.Fatal(err)
+			}
+			if err := th.Insert(pos, "|"); err != nil {
+				t.Fatal(err)
+			}
+			a, _ := o.Get()
+			b, _ := th.Get()
+			if a != b {
+				t.Fatalf("insert at %d of %q: %q vs automerge-go %q", pos, s, a, b)
+			}
+			if err := o.Delete(pos, 1); err != nil {
+				t.Fatal(err)
+			}
+			if err := th.Delete(pos, 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
