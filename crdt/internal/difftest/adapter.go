@@ -201,8 +201,12 @@ func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) LoadIncremental(data []byte) erro
 	return a.d.LoadIncremental(data)
 }
 
-func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) Fork() (Doc, error) {
-	d, err := a.d.Fork()
+func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) Fork(asOf []Hash) (Doc, error) {
+	hs := make([]H, len(asOf))
+	for i, h := range asOf {
+		hs[i] = H(h)
+	}
+	d, err := a.d.Fork(hs...)
 	if err != nil {
 		return nil, err
 	}

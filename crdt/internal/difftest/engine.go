@@ -36,7 +36,8 @@ type Doc interface {
 	Save() []byte
 	SaveIncremental() []byte
 	LoadIncremental(data []byte) error
-	Fork() (Doc, error)
+	// Fork copies the document as of asOf (nil: its current heads).
+	Fork(asOf []Hash) (Doc, error)
 	Merge(other Doc) error
 	Changes(since []Hash) ([]Change, error)
 	// Change finds one change by hash. (automerge-go's Apply given one

@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"encoding/hex"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -77,6 +78,9 @@ const (
 	StepReload
 	// StepFork replaces Replica by its Fork (actor set back).
 	StepFork
+	// StepForkAt replaces Replica by its Fork as of the heads just before
+	// one of its head changes, writing as a new actor (Actor).
+	StepForkAt
 )
 
 // Step is one step of a history. Steps carry everything random, so a
@@ -90,6 +94,7 @@ type Step struct {
 	Time    int64  // commit time, ms
 	Shuffle uint64 // StepSync, StepSyncAll: seeds the order the changes arrive in
 	Swap    bool   // StepSync, StepSyncAll: which engine's bytes travel (false: A's)
+	Actor   string // StepForkAt: the fork's actor
 }
 
 func (s Step) String() string {
@@ -112,6 +117,8 @@ func (s Step) String() string {
 		fmt.Fprintf(&b, "replica %d is saved and loaded by the other engine", s.Replica)
 	case StepFork:
 		fmt.Fprintf(&b, "replica %d is forked", s.Replica)
+	case StepForkAt:
+		fmt.Fprintf(&b, "replica %d is forked before one of its heads (picked by %d) as actor %s", s.Replica, s.Shuffle, s.Actor)
 	}
 	return b.String()
 }
@@ -149,6 +156,17 @@ type generator struct {
 var mapKeys = []string{"a", "b", "c", "d", "title", "é", "键", "😀", "$x", "long key with spaces"}
 
 var textPieces = []string{"a", "b", "xyz", " ", "\n", "é", "e\u0301", "漢字", "😀", "👍🏼", "\u200d", "Ω", "hello"}
+
+func (g *generator) actor() string {
+	id := make([]byte, 16)
+	if g.r.IntN(5) == 0 {
+		id = id[:1+g.r.IntN(4)]
+	}
+	for i := range id {
+		id[i] = byte(g.r.IntN(256))
+	}
+	return hex.EncodeToString(id)
+}
 
 func (g *generator) str(max int) string {
 	n := g.r.IntN(max + 1)

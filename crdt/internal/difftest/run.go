@@ -2,10 +2,10 @@ package difftest
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"time"
 
@@ -60,7 +60,7 @@ func both(what string, fa, fb func() error) (skip bool, err error) {
 }
 
 func newRun(p Pair, actors []string) (*run, error) {
-	rn := &run{pair: p, actors: actors}
+	rn := &run{pair: p, actors: slices.Clone(actors)}
 	for _, actor := range actors {
 		a, err := p.A.New(actor)
 		if err != nil {
@@ -80,21 +80,14 @@ func newRun(p Pair, actors []string) (*run, error) {
 func (p Pair) Generate(seed uint64, steps int) (History, error) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	h := History{Seed: seed}
+	g := &generator{r: r}
 	for range 2 + r.IntN(3) {
-		id := make([]byte, 16)
-		if r.IntN(5) == 0 {
-			id = id[:1+r.IntN(4)]
-		}
-		for i := range id {
-			id[i] = byte(r.IntN(256))
-		}
-		h.Actors = append(h.Actors, hex.EncodeToString(id))
+		h.Actors = append(h.Actors, g.actor())
 	}
 	rn, err := newRun(p, h.Actors)
 	if err != nil {
 		return h, &Difference{Err: err}
 	}
-	g := &generator{r: r}
 	for i := range steps {
 		s := g.step(len(h.Actors), i)
 		err := rn.do(&s, g)
@@ -185,8 +178,11 @@ func (g *generator) step(nreplicas, i int) Step {
 		s.Kind = StepIncremental
 	case x < 95:
 		s.Kind = StepReload
-	default:
+	case x < 97:
 		s.Kind = StepFork
+	default:
+		s.Kind = StepForkAt
+		s.Actor = g.actor()
 	}
 	s.Shuffle = g.r.Uint64()
 	s.Swap = g.r.IntN(2) == 0
@@ -216,7 +212,9 @@ func (rn *run) do(s *Step, g *generator) error {
 	case StepReload:
 		err = rn.reload(r, s.Replica)
 	case StepFork:
-		err = rn.fork(r, s.Replica)
+		err = rn.fork(r, s.Replica, nil, "")
+	case StepForkAt:
+		err = rn.forkAt(r, s)
 	}
 	if err != nil {
 		return err
@@ -504,17 +502,42 @@ func SameActorTables(a, b []byte) error {
 	return nil
 }
 
-func (rn *run) fork(r *replica, i int) error {
-	fa, err := r.a.Fork()
+// forkAt forks r as of its heads with one head replaced by its deps.
+func (rn *run) forkAt(r *replica, s *Step) error {
+	heads := SortedHashes(r.a.Heads())
+	if len(heads) == 0 {
+		return nil
+	}
+	drop := heads[s.Shuffle%uint64(len(heads))]
+	c, err := r.a.Change(drop)
+	if err != nil {
+		return fmt.Errorf("engine A change %s: %w", drop, err)
+	}
+	var asOf []Hash
+	for _, h := range append(heads, c.Deps()...) {
+		if h != drop && !slices.Contains(asOf, h) {
+			asOf = append(asOf, h)
+		}
+	}
+	return rn.fork(r, s.Replica, asOf, s.Actor)
+}
+
+// fork replaces replica i by its fork as of asOf (nil: now), writing as
+// actor (empty: the replica's own, which the fork must not have kept).
+func (rn *run) fork(r *replica, i int, asOf []Hash, actor string) error {
+	fa, err := r.a.Fork(asOf)
 	if err != nil {
 		return fmt.Errorf("engine A fork: %w", err)
 	}
-	fb, err := r.b.Fork()
+	fb, err := r.b.Fork(asOf)
 	if err != nil {
 		return fmt.Errorf("engine B fork: %w", err)
 	}
 	if fa.ActorID() == rn.actors[i] || fb.ActorID() == rn.actors[i] {
 		return fmt.Errorf("fork kept the actor ID %s (A %s, B %s)", rn.actors[i], fa.ActorID(), fb.ActorID())
+	}
+	if actor != "" {
+		rn.actors[i] = actor
 	}
 	if err := fa.SetActorID(rn.actors[i]); err != nil {
 		return err
