@@ -1,3 +1,5 @@
+//go:build cgo
+
 // Package amgo implements the relay's docsync.Engine with automerge-go, the
 // cgo binding of the Rust Automerge core. It is the reference engine: the
 // pure-Go crdt engine must behave the same (both pass enginetest). Only
