@@ -326,3 +326,39 @@ func TestLoadWithMissingDeps(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+// TestConcurrentUse edits one document from several goroutines while
+// others read and save it; run with -race.
+func TestConcurrentUse(t *testing.T) {
+	d := New()
+	must(t, d.Path("t").Set(NewText("")))
+	done := make(chan error, 4)
+	for g := range 4 {
+		go func() {
+			for i := range 200 {
+				var err error
+				switch g {
+				case 0:
+					err = d.Path("t").Text().Insert(0, "x")
+				case 1:
+					err = d.Path("k").Set(int64(i))
+				case 2:
+					_, err = d.Path("t").Text().Get()
+				case 3:
+					_, err = Load(d.Save())
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for range 4 {
+		must(t, <-done)
+	}
+	if n := d.Path("t").Text().Len(); n != 200 {
+		t.Fatalf("len %d", n)
+	}
+}
