@@ -19,9 +19,15 @@ import (
 	"time"
 )
 
-// bin is the commonplace binary TestMain builds once for every test that
-// runs it as a separate process.
-var bin string
+// The commonplace binary is built once per test process, the first time a
+// test needs it (go test -list and fuzz workers never do), into a
+// directory TestMain removes at the end.
+var (
+	binDir  string
+	binOnce sync.Once
+	binPath string
+	binErr  error
+)
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "commonplace-bin-")
@@ -29,17 +35,28 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "temp dir:", err)
 		os.Exit(1)
 	}
-	bin = filepath.Join(dir, "commonplace")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "build commonplace:", err)
-		os.RemoveAll(dir)
-		os.Exit(1)
-	}
+	binDir = dir
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// binary returns the path of the built commonplace binary.
+func binary(t *testing.T) string {
+	t.Helper()
+	binOnce.Do(func() {
+		path := filepath.Join(binDir, "commonplace")
+		out, err := exec.Command("go", "build", "-o", path, ".").CombinedOutput()
+		if err != nil {
+			binErr = fmt.Errorf("build commonplace: %v\n%s", err, out)
+			return
+		}
+		binPath = path
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
+	}
+	return binPath
 }
 
 // cli runs the binary with args and returns its stdout and stderr; err is
@@ -48,7 +65,7 @@ func cli(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd := exec.CommandContext(ctx, binary(t), args...)
 	cmd.Env = cleanEnv()
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -112,7 +129,7 @@ var inviteRE = regexp.MustCompile(`Invite link \(keep it secret\): (\S+)$`)
 func startServer(t *testing.T, data string, args ...string) *server {
 	t.Helper()
 	s := &server{data: data, exited: make(chan struct{})}
-	s.cmd = exec.Command(bin, append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "debug"}, args...)...)
+	s.cmd = exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--log-level", "debug"}, args...)...)
 	s.cmd.Env = cleanEnv()
 	s.cmd.Stderr = &lockedWriter{mu: &s.mu, w: &s.stderr}
 	stdout, err := s.cmd.StdoutPipe()
@@ -281,7 +298,7 @@ func TestParseFlagsEnvironment(t *testing.T) {
 // The data directory can come from the environment of a real process.
 func TestDataFromEnvironment(t *testing.T) {
 	data := t.TempDir()
-	cmd := exec.Command(bin, "token", "create", "--workspace", "env")
+	cmd := exec.Command(binary(t), "token", "create", "--workspace", "env")
 	cmd.Env = append(cleanEnv(), "COMMONPLACE_DATA="+data)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("token create with COMMONPLACE_DATA: %v\n%s", err, out)
