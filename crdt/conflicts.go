@@ -17,20 +17,11 @@ func (m *Map) Conflicts(key string) ([]*Value, error) {
 		}
 		return v.Map().Conflicts(key)
 	}
-	m.doc.mu.Lock()
-	defer m.doc.mu.Unlock()
-	obj, err := m.doc.object(m.obj, false)
-	if err != nil {
-		return nil, err
-	}
-	ops := obj.props[key]
 	out := []*Value{}
-	for _, o := range ops {
-		if visibleAt(o, ops, m.at) {
-			out = append(out, m.doc.valueAt(o, m.at, ops...))
-		}
-	}
-	return out, nil
+	err := m.withObject(func(obj *object) {
+		out = m.doc.allValues(obj.props[key], m.at)
+	})
+	return out, err
 }
 
 // Conflicts returns every value concurrently written to the element at
@@ -63,11 +54,16 @@ func (l *List) Conflicts(idx int) ([]*Value, error) {
 	if e == nil {
 		return out, nil
 	}
-	ops := elemOps(e)
+	return l.doc.allValues(elemOps(e), l.at), nil
+}
+
+// allValues returns the values of the ops visible at c, in op-ID order.
+func (d *Doc) allValues(ops []*op, c *clock) []*Value {
+	out := []*Value{}
 	for _, o := range ops {
-		if visibleAt(o, ops, l.at) {
-			out = append(out, l.doc.valueAt(o, l.at, ops...))
+		if visibleAt(o, ops, c) {
+			out = append(out, d.valueAt(o, c, ops...))
 		}
 	}
-	return out, nil
+	return out
 }

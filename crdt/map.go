@@ -43,18 +43,27 @@ func (m *Map) Get(key string) (*Value, error) {
 	if m.path != nil {
 		return m.path.Path(key).Get()
 	}
+	var v *Value
+	err := m.withObject(func(obj *object) {
+		ops := obj.props[key]
+		v = m.doc.valueAt(winnerAt(ops, m.at), m.at, ops...)
+		if c, ok := v.val.(*Counter); ok {
+			c.m, c.key = m, key
+		}
+	})
+	return v, err
+}
+
+// withObject runs f on the map's object under the document lock.
+func (m *Map) withObject(f func(obj *object)) error {
 	m.doc.mu.Lock()
 	defer m.doc.mu.Unlock()
 	obj, err := m.doc.object(m.obj, false)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ops := obj.props[key]
-	v := m.doc.valueAt(winnerAt(ops, m.at), m.at, ops...)
-	if c, ok := v.val.(*Counter); ok {
-		c.m, c.key = m, key
-	}
-	return v, nil
+	f(obj)
+	return nil
 }
 
 // Len returns the number of keys set in the map, or 0 on error.
@@ -69,18 +78,14 @@ func (m *Map) Len() int {
 		}
 		return v.Map().Len()
 	}
-	m.doc.mu.Lock()
-	defer m.doc.mu.Unlock()
-	obj, err := m.doc.object(m.obj, false)
-	if err != nil {
-		return 0
-	}
 	n := 0
-	for _, ops := range obj.props {
-		if winnerAt(ops, m.at) != nil {
-			n++
+	_ = m.withObject(func(obj *object) {
+		for _, ops := range obj.props {
+			if winnerAt(ops, m.at) != nil {
+				n++
+			}
 		}
-	}
+	})
 	return n
 }
 
@@ -145,21 +150,20 @@ func (m *Map) Values() (map[string]*Value, error) {
 			return nil, fmt.Errorf("%#v: tried to read non-map %#v", m.path, v.val)
 		}
 	}
-	m.doc.mu.Lock()
-	defer m.doc.mu.Unlock()
-	obj, err := m.doc.object(m.obj, false)
+	out := map[string]*Value{}
+	err := m.withObject(func(obj *object) {
+		for k, ops := range obj.props {
+			if w := winnerAt(ops, m.at); w != nil {
+				v := m.doc.valueAt(w, m.at, ops...)
+				if c, ok := v.val.(*Counter); ok {
+					c.m, c.key = m, k
+				}
+				out[k] = v
+			}
+		}
+	})
 	if err != nil {
 		return nil, err
-	}
-	out := map[string]*Value{}
-	for k, ops := range obj.props {
-		if w := winnerAt(ops, m.at); w != nil {
-			v := m.doc.valueAt(w, m.at, ops...)
-			if c, ok := v.val.(*Counter); ok {
-				c.m, c.key = m, k
-			}
-			out[k] = v
-		}
 	}
 	return out, nil
 }
