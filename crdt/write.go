@@ -105,34 +105,16 @@ func (d *Doc) writeValue(s slot, value any) error {
 		}
 		return nil
 	case *Map:
-		if v.bound {
-			return fmt.Errorf("%s: tried to move an existing *crdt.Map", where)
-		}
-		o, err := d.put(s, format.ActionMakeMap, scalar{})
-		if err != nil {
-			return err
-		}
-		v.doc, v.obj, v.bound = d, o.id, true
-		return nil
+		_, err := d.makeObject(s, where, "Map", format.ActionMakeMap, v.bound, func(id opID) { v.doc, v.obj, v.bound = d, id, true })
+		return err
 	case *List:
-		if v.bound {
-			return fmt.Errorf("%s: tried to move an existing *crdt.List", where)
-		}
-		o, err := d.put(s, format.ActionMakeList, scalar{})
-		if err != nil {
-			return err
-		}
-		v.doc, v.obj, v.bound = d, o.id, true
-		return nil
+		_, err := d.makeObject(s, where, "List", format.ActionMakeList, v.bound, func(id opID) { v.doc, v.obj, v.bound = d, id, true })
+		return err
 	case *Text:
-		if v.bound {
-			return fmt.Errorf("%s: tried to move an existing *crdt.Text", where)
-		}
-		o, err := d.put(s, format.ActionMakeText, scalar{})
+		o, err := d.makeObject(s, where, "Text", format.ActionMakeText, v.bound, func(id opID) { v.doc, v.obj, v.bound = d, id, true })
 		if err != nil {
 			return err
 		}
-		v.doc, v.obj, v.bound = d, o.id, true
 		return d.splice(d.objs[o.id], 0, 0, v.val)
 	case *Counter:
 		if v.m != nil || v.l != nil {
@@ -156,4 +138,18 @@ func (d *Doc) writeValue(s slot, value any) error {
 	}
 	_, err = d.put(s, format.ActionSet, sc)
 	return err
+}
+
+// makeObject creates a new object in slot s for a detached *Map, *List or
+// *Text and binds the Go value to it.
+func (d *Doc) makeObject(s slot, where, typ string, action format.Action, bound bool, bind func(opID)) (*op, error) {
+	if bound {
+		return nil, fmt.Errorf("%s: tried to move an existing *crdt.%s", where, typ)
+	}
+	o, err := d.put(s, action, scalar{})
+	if err != nil {
+		return nil, err
+	}
+	bind(o.id)
+	return o, nil
 }
