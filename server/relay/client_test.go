@@ -1,5 +1,3 @@
-//go:build cgo
-
 package relay_test
 
 import (
@@ -14,11 +12,9 @@ import (
 	"testing"
 	"time"
 
-	am "github.com/automerge/automerge-go"
 	"github.com/gorilla/websocket"
 
 	"github.com/commonplace/commonplace/server/docsync"
-	"github.com/commonplace/commonplace/server/engine/amgo"
 	"github.com/commonplace/commonplace/server/relay"
 	"github.com/commonplace/commonplace/server/store/badgerstore"
 	"github.com/commonplace/commonplace/server/wire"
@@ -55,7 +51,7 @@ func newEnv(t testing.TB, mod func(*relay.Config)) *env {
 	st := openStore(t, dir)
 	t.Cleanup(func() { _ = st.Close() })
 	cfg := relay.Config{
-		Store: st, Engine: amgo.New(), DocIdleTimeout: 50 * time.Millisecond,
+		Store: st, DocIdleTimeout: 50 * time.Millisecond,
 		Logger: slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if mod != nil {
@@ -127,6 +123,7 @@ func (e *env) dial(secret string) (*websocket.Conn, *http.Response, error) {
 // documents with automerge-go, and answers sync messages.
 type client struct {
 	t           testing.TB
+	ed          editor
 	ws          *websocket.Conn
 	peerID      string
 	server      string
@@ -141,7 +138,7 @@ type client struct {
 }
 
 type clientDoc struct {
-	doc      *amgo.Doc
+	doc      docsync.Doc
 	ss       docsync.SyncState
 	received int // sync messages from the relay
 }
@@ -162,7 +159,7 @@ func (e *env) connectWith(secret, peerID string, setup func(*websocket.Conn)) *c
 		setup(ws)
 	}
 	c := &client{
-		t: e.t, ws: ws, peerID: peerID, docs: map[string]*clientDoc{},
+		t: e.t, ed: clientEditor(), ws: ws, peerID: peerID, docs: map[string]*clientDoc{},
 		in: make(chan wire.Message, 4096), closed: make(chan error, 1),
 		unavailable: map[string]int{},
 	}
@@ -234,8 +231,8 @@ func newDocID() string {
 func (c *client) doc(id string) *clientDoc {
 	d := c.docs[id]
 	if d == nil {
-		ad := amgo.New().New().(*amgo.Doc)
-		d = &clientDoc{doc: ad, ss: ad.NewSyncState()}
+		nd := c.ed.engine.New()
+		d = &clientDoc{doc: nd, ss: nd.NewSyncState()}
 		c.docs[id] = d
 	}
 	return d
@@ -254,11 +251,7 @@ func (c *client) sendSync(id, typ string) {
 
 func (c *client) edit(id, k, v string) {
 	c.t.Helper()
-	ad := c.doc(id).doc.Automerge()
-	if err := ad.RootMap().Set(k, v); err != nil {
-		c.t.Fatal(err)
-	}
-	if _, err := ad.Commit(""); err != nil {
+	if err := c.ed.put(c.doc(id).doc, k, v); err != nil {
 		c.t.Fatal(err)
 	}
 	c.sendSync(id, wire.TypeSync)
@@ -274,11 +267,7 @@ func (c *client) get(id, k string) string {
 	if d == nil {
 		return ""
 	}
-	v, err := d.doc.Automerge().RootMap().Get(k)
-	if err != nil || v.Kind() != am.KindStr {
-		return ""
-	}
-	return v.Str()
+	return c.ed.get(d.doc, k)
 }
 
 func (c *client) heads(id string) []docsync.Hash { return c.doc(id).doc.Heads() }

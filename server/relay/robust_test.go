@@ -1,5 +1,3 @@
-//go:build cgo
-
 package relay_test
 
 import (
@@ -256,7 +254,7 @@ func testSlowClient(t *testing.T, cfg func(*relay.Config)) {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	slow := &client{t: t, ws: ws, peerID: "peer-slow", server: fast.server, docs: map[string]*clientDoc{}}
+	slow := &client{t: t, ed: clientEditor(), ws: ws, peerID: "peer-slow", server: fast.server, docs: map[string]*clientDoc{}}
 	slow.write(wire.Message{Type: wire.TypeJoin, SenderID: "peer-slow", SupportedProtocolVersions: []string{"1"}})
 	slow.request(id)
 

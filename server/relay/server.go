@@ -113,6 +113,9 @@ func (s *Server) StorageID() string { return s.storageID }
 // PeerID is the relay's automerge-repo peerId.
 func (s *Server) PeerID() string { return s.peerID }
 
+// Engine is the engine the relay's documents are held in.
+func (s *Server) Engine() docsync.Engine { return s.cfg.Engine }
+
 // RevokeToken revokes token id and closes every connection that
 // authenticated with it; later connections with it get 401.
 func (s *Server) RevokeToken(ctx context.Context, id string) (access.Token, error) {

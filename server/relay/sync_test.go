@@ -1,5 +1,3 @@
-//go:build cgo
-
 package relay_test
 
 import (
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/server/docsync"
-	"github.com/commonplace/commonplace/server/engine/amgo"
 	"github.com/commonplace/commonplace/server/wire"
 )
 
@@ -24,7 +21,7 @@ func (e *env) storedHeads(id string) []docsync.Hash {
 	if err != nil {
 		e.t.Fatalf("load range: %v", err)
 	}
-	d, _, _ := docsync.Load(amgo.New(), id, entries, docsync.Options{})
+	d, _, _ := docsync.Load(e.srv.Engine(), id, entries, docsync.Options{})
 	return d.Heads()
 }
 
@@ -53,11 +50,7 @@ func TestPeerOfflineWhileOthersEdit(t *testing.T) {
 		a.edit(id, fmt.Sprint("a", i), "x")
 		b.edit(id, fmt.Sprint("b", i), "y")
 	}
-	ad := offline.doc.Automerge()
-	if err := ad.RootMap().Set("offline", "c"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ad.Commit(""); err != nil {
+	if err := c.ed.put(offline.doc, "offline", "c"); err != nil {
 		t.Fatal(err)
 	}
 	a.until("a's edits stored", func() bool { return e.storedHeadsInclude(id, a) })
