@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/server/api"
+	"github.com/commonplace/commonplace/server/docsync"
 	"github.com/commonplace/commonplace/server/engine"
 	"github.com/commonplace/commonplace/server/relay"
+	"github.com/commonplace/commonplace/server/store"
 )
 
 // firstWorkspace is created, with one invite token, when serve starts on
@@ -79,8 +81,9 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 }
 
 // serve runs the relay until ctx is done, then shuts down in order: stop
-// taking connections, close the relay (which flushes documents and closes
-// sockets), close the store.
+// taking connections, close the admin socket, close the relay (which lets
+// each connection send what is queued, then closes it; every acknowledged
+// change is already stored), stop the garbage collector, close the store.
 func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (err error) {
 	eng, err := engine.New(cfg.engine)
 	if err != nil {
@@ -111,18 +114,7 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 	}()
 	defer func() { stopGC(); <-gcDone }() // before the store closes
 
-	rs, err := relay.New(relay.Config{
-		Store:           st,
-		Engine:          eng,
-		Logger:          log,
-		MaxMessageBytes: cfg.maxMessageBytes,
-		PingInterval:    cfg.pingInterval,
-		ReadTimeout:     cfg.readTimeout,
-		RateLimit:       cfg.rateLimit,
-		RateBurst:       cfg.rateBurst,
-		DocIdleTimeout:  cfg.docIdleTimeout,
-		CompactAfter:    cfg.compactAfter,
-	})
+	rs, err := relay.New(cfg.relayConfig(st, eng, log))
 	if err != nil {
 		if errors.Is(err, relay.ErrConfig) {
 			return fmt.Errorf("%w: %v", errUsage, err)
@@ -167,14 +159,7 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 		return err
 	}
 
-	mux := http.NewServeMux()
-	rh := rs.Handler()
-	for _, p := range []string{"/sync", "/healthz", "/metrics"} {
-		mux.Handle(p, rh)
-	}
-	mux.Handle("/api/", api.New(rs.Access(), st, log))
-	mux.Handle("/", app)
-	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := &http.Server{Handler: routes(rs, st, app, log), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -196,6 +181,34 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 		log.Warn("http shutdown", "err", err)
 	}
 	return nil
+}
+
+func (cfg *serveConfig) relayConfig(st store.Store, eng docsync.Engine, log *slog.Logger) relay.Config {
+	return relay.Config{
+		Store:           st,
+		Engine:          eng,
+		Logger:          log,
+		MaxMessageBytes: cfg.maxMessageBytes,
+		PingInterval:    cfg.pingInterval,
+		ReadTimeout:     cfg.readTimeout,
+		RateLimit:       cfg.rateLimit,
+		RateBurst:       cfg.rateBurst,
+		DocIdleTimeout:  cfg.docIdleTimeout,
+		CompactAfter:    cfg.compactAfter,
+	}
+}
+
+// routes is the public HTTP surface: the relay's endpoints, the field
+// app's API, and the app itself at /.
+func routes(rs *relay.Server, st store.Store, app http.Handler, log *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	rh := rs.Handler()
+	for _, p := range []string{"/sync", "/healthz", "/metrics"} {
+		mux.Handle(p, rh)
+	}
+	mux.Handle("/api/", api.New(rs.Access(), st, log))
+	mux.Handle("/", app)
+	return mux
 }
 
 // firstStartInvite creates the first workspace and its token when the
