@@ -53,6 +53,7 @@ func TestQuickAgainstReference(t *testing.T) {
 func runQuick(t *testing.T, o options) {
 	t.Helper()
 	o.cfg = quickConfig()
+	o.repeat = 1
 	o.jsonPath = filepath.Join(t.TempDir(), "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -62,10 +63,10 @@ func runQuick(t *testing.T, o options) {
 		t.Fatal(err)
 	}
 	name := o.servers[0]
-	f, ok := rep.Servers[name]
-	if !ok {
-		t.Fatalf("no figures for %s", name)
+	if len(rep.Servers[name]) != 1 {
+		t.Fatalf("%d runs of %s, want 1", len(rep.Servers[name]), name)
 	}
+	f := rep.Servers[name][0]
 	cfg := o.cfg
 	checks := []struct {
 		what      string
@@ -100,7 +101,7 @@ func runQuick(t *testing.T, o options) {
 	if err := json.Unmarshal(raw, &back); err != nil {
 		t.Fatalf("JSON report: %v", err)
 	}
-	if back.Servers[name].Shared.Acked != f.Shared.Acked || len(back.Rows) != len(metrics) {
+	if len(back.Servers[name]) != 1 || back.Servers[name][0].Shared.Acked != f.Shared.Acked || len(back.Rows) != len(metrics) {
 		t.Errorf("JSON report differs from the run: %s", raw)
 	}
 }

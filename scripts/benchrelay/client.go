@@ -76,7 +76,7 @@ func newDocState(id string, doc *automerge.Doc, fetching bool) *docState {
 
 // dial connects to url, joins and waits for the server's peer message.
 func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*client, error) {
-	d := websocket.Dialer{HandshakeTimeout: 10 * time.Second}
+	d := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
 	conn, _, err := d.DialContext(ctx, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)

@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -33,22 +34,56 @@ type options struct {
 	node      string
 	refScript string
 	jsonPath  string
+	keep      bool
+	repeat    int
+	profile   string
+	cpFlags   []string
 	command   string
 }
 
-func main() {
+func main() { os.Exit(mainCode()) }
+
+// mainCode runs the command and returns its exit status, so deferred
+// cleanup (servers, profile) runs before the process exits.
+func mainCode() int {
 	opts, err := parseOptions(os.Args[1:])
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchrelay:", err)
-		os.Exit(2)
+		return 2
 	}
 	opts.command = strings.Join(os.Args, " ")
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if opts.profile != "" {
+		stopProfile, err := startProfile(opts.profile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "benchrelay:", err)
+			return 1
+		}
+		defer stopProfile()
+	}
 	if _, err := run(ctx, opts, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "benchrelay:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
+}
+
+// startProfile writes the generator's CPU profile to path until the
+// returned function is called.
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func parseOptions(args []string) (options, error) {
@@ -61,6 +96,10 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.node, "node", "node", "node executable for the reference server")
 	fs.StringVar(&o.refScript, "ref-script", "scripts/js/bench/ref-server.mjs", "reference server script")
 	fs.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this path")
+	fs.StringVar(&o.profile, "cpuprofile", "", "write the generator's own CPU profile to this path")
+	fs.IntVar(&o.repeat, "repeat", 1, "measure every server this many times, alternating, and report medians")
+	fs.BoolVar(&o.keep, "keep", false, "keep each server's temporary directory (data, server.log) and print its path")
+	cpFlags := fs.String("commonplace-flags", "", "extra space-separated flags for `commonplace serve`, e.g. \"--engine crdt\"")
 	full.register(fs)
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -69,6 +108,7 @@ func parseOptions(args []string) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	}
 	o.cfg = full
+	o.cpFlags = strings.Fields(*cpFlags)
 	if o.quick {
 		// Start from the quick preset and re-apply the flags given.
 		o.cfg = quickConfig()
@@ -93,6 +133,9 @@ func parseOptions(args []string) (options, error) {
 			return o, fmt.Errorf("unknown server %q (want reference or commonplace)", s)
 		}
 	}
+	if o.repeat < 1 || o.repeat > 20 {
+		return o, fmt.Errorf("-repeat must be between 1 and 20")
+	}
 	if len(o.servers) == 0 {
 		return o, fmt.Errorf("-servers names no server")
 	}
@@ -108,7 +151,7 @@ func (o options) launcher(name string) (launcher, error) {
 		if o.cpBin == "" {
 			return nil, fmt.Errorf("-commonplace BINARY is required to run commonplace")
 		}
-		return commonplaceLauncher{bin: o.cpBin}, nil
+		return commonplaceLauncher{bin: o.cpBin, extra: o.cpFlags}, nil
 	default:
 		script, err := filepath.Abs(o.refScript)
 		if err != nil {
@@ -119,15 +162,15 @@ func (o options) launcher(name string) (launcher, error) {
 }
 
 // run measures every selected server in turn (never two at once, so they
-// do not compete for CPU), prints the table to out and writes the JSON
-// report if asked.
+// do not compete for CPU), -repeat times, prints the table of medians to
+// out and writes the JSON report if asked.
 func run(ctx context.Context, o options, out io.Writer) (report, error) {
 	rep := report{
 		Command: o.command,
 		Started: time.Now().UTC().Format(time.RFC3339),
 		Host:    map[string]any{"cpus": runtime.NumCPU(), "go": runtime.Version(), "os": runtime.GOOS + "/" + runtime.GOARCH},
 		Config:  o.cfg.summary(),
-		Servers: map[string]serverFigures{},
+		Servers: map[string][]serverFigures{},
 	}
 	slog.Info("building cold-sync fixture", "docs", o.cfg.ColdDocs, "changes", o.cfg.ColdChanges)
 	fx, err := newColdFixture(o.cfg.ColdDocs, o.cfg.ColdChanges)
@@ -138,21 +181,24 @@ func run(ctx context.Context, o options, out io.Writer) (report, error) {
 	if err != nil {
 		return rep, err
 	}
-	for _, name := range o.servers {
-		l, err := o.launcher(name)
-		if err != nil {
-			return rep, err
+	for round := range o.repeat {
+		for _, name := range o.servers {
+			l, err := o.launcher(name)
+			if err != nil {
+				return rep, err
+			}
+			slog.Info("measuring", "server", name, "round", round+1, "of", o.repeat)
+			fig, err := runServer(ctx, l, o.cfg, o.keep, fx, codec)
+			if err != nil {
+				return rep, fmt.Errorf("%s: %w", name, err)
+			}
+			rep.Servers[name] = append(rep.Servers[name], fig)
+			slog.Info("done", "server", name, "seconds", fig.Seconds, "load1", fig.Load1)
 		}
-		slog.Info("measuring", "server", name)
-		fig, err := runServer(ctx, l, o.cfg, fx, codec)
-		if err != nil {
-			return rep, fmt.Errorf("%s: %w", name, err)
-		}
-		rep.Servers[name] = fig
-		slog.Info("done", "server", name, "seconds", fig.Seconds)
 	}
 	rep.Rows = compare(rep.Servers)
 	printTable(out, rep.Rows)
+	printRuns(out, rep.Servers)
 	if o.jsonPath != "" {
 		if err := writeJSON(o.jsonPath, rep); err != nil {
 			return rep, err

@@ -15,6 +15,7 @@ type coldResult struct {
 	DocsPerSec     float64 `json:"docs_per_sec"`
 	ServerCPUMs    float64 `json:"server_cpu_ms"`
 	CPUPerDocMs    float64 `json:"server_cpu_per_doc_ms"`
+	GenCPUMs       float64 `json:"generator_cpu_ms"`
 }
 
 // runCold pushes the fixture through the protocol (one loader client), lets
@@ -53,11 +54,13 @@ func runCold(ctx context.Context, env *runEnv, fx *coldFixture) (coldResult, err
 	if err != nil {
 		return res, err
 	}
+	genStart := selfCPU()
 	start = time.Now()
 	if _, err := fetchDocs(ctx, fetcher, fx.ids, hasHeads(fx.heads)); err != nil {
 		return res, fmt.Errorf("cold fetch: %w", err)
 	}
 	elapsed := time.Since(start)
+	res.GenCPUMs = millis(selfCPU() - genStart)
 	used, err := cpu()
 	if err != nil {
 		return res, err

@@ -24,6 +24,7 @@ type sharedResult struct {
 	Ack           latencySummary `json:"ack_latency"`
 	ServerCPUMs   float64        `json:"server_cpu_ms"`
 	CPUPerEditMs  float64        `json:"server_cpu_per_acked_edit_ms"`
+	GenCPUMs      float64        `json:"generator_cpu_ms"`
 }
 
 // editor is one client of the shared-document load with a chain of its own
@@ -64,6 +65,7 @@ func runShared(ctx context.Context, env *runEnv) (sharedResult, error) {
 	if err != nil {
 		return res, err
 	}
+	genStart := selfCPU()
 	start := time.Now()
 	deadline := start.Add(cfg.SharedDuration)
 	var wg sync.WaitGroup
@@ -77,6 +79,7 @@ func runShared(ctx context.Context, env *runEnv) (sharedResult, error) {
 	}
 	wg.Wait()
 	end := time.Now()
+	res.GenCPUMs = millis(selfCPU() - genStart)
 	used, err := cpu()
 	if err != nil {
 		return res, err

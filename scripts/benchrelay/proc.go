@@ -75,3 +75,20 @@ func parseStatusHWM(b []byte) (int64, error) {
 	}
 	return 0, fmt.Errorf("peak rss: no VmHWM in status")
 }
+
+// loadAverage returns the 1-minute load average, or -1 if unreadable.
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return -1
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}

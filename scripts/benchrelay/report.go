@@ -6,6 +6,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -56,43 +58,58 @@ type row struct {
 }
 
 type report struct {
-	Command string                   `json:"command"`
-	Started string                   `json:"started"`
-	Host    map[string]any           `json:"host"`
-	Config  map[string]any           `json:"config"`
-	Servers map[string]serverFigures `json:"servers"`
-	Rows    []row                    `json:"comparison"`
+	Command string         `json:"command"`
+	Started string         `json:"started"`
+	Host    map[string]any `json:"host"`
+	Config  map[string]any `json:"config"`
+	// Servers holds every run of each server, in the order they ran.
+	Servers map[string][]serverFigures `json:"servers"`
+	Rows    []row                      `json:"comparison"`
 }
 
-// compare builds the comparison rows from whichever servers ran.
-func compare(servers map[string]serverFigures) []row {
-	ref, hasRef := servers["reference"]
-	cp, hasCP := servers["commonplace"]
+// compare builds the comparison rows from whichever servers ran. With
+// several runs per server each figure is the median of its runs.
+func compare(servers map[string][]serverFigures) []row {
+	ref, cp := servers["reference"], servers["commonplace"]
 	var rows []row
 	for _, m := range metrics {
 		r := row{Metric: m.name, Unit: m.unit, Better: "lower", Goal: m.goal}
 		if m.higher {
 			r.Better = "higher"
 		}
-		if hasRef {
-			r.Reference = ptr(round(m.get(ref)))
+		if len(ref) > 0 {
+			r.Reference = ptr(round(median(ref, m.get)))
 		}
-		if hasCP {
-			r.Commonplace = ptr(round(m.get(cp)))
+		if len(cp) > 0 {
+			r.Commonplace = ptr(round(median(cp, m.get)))
 		}
-		if hasRef && hasCP && m.get(ref) != 0 {
-			r.Ratio = ptr(round(m.get(cp) / m.get(ref)))
+		if r.Reference != nil && r.Commonplace != nil && *r.Reference != 0 {
+			r.Ratio = ptr(round(*r.Commonplace / *r.Reference))
 		}
 		switch {
-		case m.met == nil || !hasCP:
+		case m.met == nil || r.Commonplace == nil:
 		case m.absolute:
-			r.Met = ptr(m.met(0, m.get(cp)))
+			r.Met = ptr(m.met(0, *r.Commonplace))
 		case r.Ratio != nil:
 			r.Met = ptr(m.met(*r.Ratio, 0))
 		}
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// median of get over runs (the mean of the middle two for an even count).
+func median(runs []serverFigures, get func(serverFigures) float64) float64 {
+	v := make([]float64, len(runs))
+	for i, f := range runs {
+		v[i] = get(f)
+	}
+	slices.Sort(v)
+	n := len(v)
+	if n%2 == 1 {
+		return v[n/2]
+	}
+	return (v[n/2-1] + v[n/2]) / 2
 }
 
 // printTable writes the rows as an aligned text table.
@@ -107,6 +124,22 @@ func printTable(w io.Writer, rows []row) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", r.Metric, r.Unit, num(r.Reference), num(r.Commonplace), num(r.Ratio), r.Better, goal)
 	}
 	tw.Flush()
+}
+
+// printRuns notes under the table how many runs each figure summarises
+// and how busy the machine was.
+func printRuns(w io.Writer, servers map[string][]serverFigures) {
+	for _, name := range []string{"reference", "commonplace"} {
+		runs := servers[name]
+		if len(runs) == 0 {
+			continue
+		}
+		loads := make([]string, len(runs))
+		for i, f := range runs {
+			loads[i] = fmt.Sprintf("%.1f", f.Load1)
+		}
+		fmt.Fprintf(w, "%s: %d run(s), medians shown; 1-minute load average after each: %s\n", name, len(runs), strings.Join(loads, ", "))
+	}
 }
 
 func writeJSON(path string, rep report) error {

@@ -48,7 +48,7 @@ func TestCompareGoals(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r := findRow(t, compare(map[string]serverFigures{"reference": ref, "commonplace": tc.cp}), tc.metric)
+			r := findRow(t, compare(map[string][]serverFigures{"reference": {ref}, "commonplace": {tc.cp}}), tc.metric)
 			if r.Ratio == nil || *r.Ratio != tc.ratio {
 				t.Fatalf("ratio %v, want %v", r.Ratio, tc.ratio)
 			}
@@ -60,7 +60,7 @@ func TestCompareGoals(t *testing.T) {
 }
 
 func TestCompareOneServer(t *testing.T) {
-	rows := compare(map[string]serverFigures{"reference": figures("reference", 300, 20, 4000, 40, 60, 300)})
+	rows := compare(map[string][]serverFigures{"reference": {figures("reference", 300, 20, 4000, 40, 60, 300)}})
 	for _, r := range rows {
 		if r.Ratio != nil || r.Met != nil || r.Commonplace != nil {
 			t.Fatalf("row %q judged without commonplace: %+v", r.Metric, r)
@@ -70,5 +70,17 @@ func TestCompareOneServer(t *testing.T) {
 	printTable(&buf, rows)
 	if !strings.Contains(buf.String(), "cold sync") || strings.Contains(buf.String(), "(met)") {
 		t.Fatalf("table:\n%s", buf.String())
+	}
+}
+
+// TestCompareMedian: with several runs, each figure is the median.
+func TestCompareMedian(t *testing.T) {
+	runs := map[string][]serverFigures{
+		"reference":   {figures("reference", 100, 0, 0, 0, 0, 0), figures("reference", 900, 0, 0, 0, 0, 0), figures("reference", 300, 0, 0, 0, 0, 0)},
+		"commonplace": {figures("commonplace", 1000, 0, 0, 0, 0, 0), figures("commonplace", 2000, 0, 0, 0, 0, 0)},
+	}
+	r := findRow(t, compare(runs), "cold sync")
+	if *r.Reference != 300 || *r.Commonplace != 1500 || *r.Ratio != 5 || !*r.Met {
+		t.Fatalf("row %+v: want medians 300 and 1500, ratio 5, met", r)
 	}
 }

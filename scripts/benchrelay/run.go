@@ -49,15 +49,18 @@ type serverFigures struct {
 	PeakRSSMiB     float64       `json:"server_peak_rss_mib"`
 	GeneratorCPUMs float64       `json:"generator_cpu_ms"`
 	Seconds        float64       `json:"seconds"`
+	// Load1 is the machine's 1-minute load average after the run: other
+	// processes competing for the cores make every figure noisier.
+	Load1 float64 `json:"load_average_1m"`
 }
 
 // runServer starts one server, runs the three phases against it, reads its
 // peak RSS and stops it, also on failure.
-func runServer(ctx context.Context, l launcher, cfg config, fx *coldFixture, codec *wire.Codec) (serverFigures, error) {
+func runServer(ctx context.Context, l launcher, cfg config, keep bool, fx *coldFixture, codec *wire.Codec) (serverFigures, error) {
 	fig := serverFigures{Server: l.name()}
 	start := time.Now()
 	genBefore := selfCPU()
-	srv, err := startServer(ctx, l)
+	srv, err := startServer(ctx, l, keep)
 	if err != nil {
 		return fig, err
 	}
@@ -80,6 +83,7 @@ func runServer(ctx context.Context, l launcher, cfg config, fx *coldFixture, cod
 	fig.PeakRSSMiB = float64(rss) / (1 << 20)
 	fig.GeneratorCPUMs = millis(selfCPU() - genBefore)
 	fig.Seconds = time.Since(start).Seconds()
+	fig.Load1 = loadAverage()
 	return fig, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -37,7 +38,10 @@ type launcher interface {
 }
 
 // commonplaceLauncher runs `commonplace serve` with a fresh workspace token.
-type commonplaceLauncher struct{ bin string }
+type commonplaceLauncher struct {
+	bin   string
+	extra []string // more `serve` flags, e.g. --engine crdt
+}
 
 func (commonplaceLauncher) name() string { return "commonplace" }
 
@@ -56,7 +60,8 @@ func (l commonplaceLauncher) command(ctx context.Context, dataDir, addr string) 
 		return nil, "", fmt.Errorf("commonplace token create printed no token")
 	}
 	token := lines[len(lines)-1]
-	return exec.Command(l.bin, "serve", "--addr", addr, "--data", dataDir), token, nil
+	args := append([]string{"serve", "--addr", addr, "--data", dataDir}, l.extra...)
+	return exec.Command(l.bin, args...), token, nil
 }
 
 // referenceLauncher runs scripts/js/bench/ref-server.mjs under node.
@@ -76,6 +81,7 @@ type serverProc struct {
 	name string
 	url  string
 	dir  string
+	keep bool // leave dir (data and server.log) behind for inspection
 	cmd  *exec.Cmd
 	log  *os.File
 
@@ -85,12 +91,12 @@ type serverProc struct {
 
 // startServer launches l in a fresh temporary directory on a free
 // 127.0.0.1 port and waits until it accepts connections.
-func startServer(ctx context.Context, l launcher) (*serverProc, error) {
+func startServer(ctx context.Context, l launcher, keep bool) (*serverProc, error) {
 	dir, err := os.MkdirTemp("", "bench-relay-"+l.name()+"-")
 	if err != nil {
 		return nil, fmt.Errorf("start %s: %w", l.name(), err)
 	}
-	s := &serverProc{name: l.name(), dir: dir, exited: make(chan struct{})}
+	s := &serverProc{name: l.name(), dir: dir, keep: keep, exited: make(chan struct{})}
 	ok := false
 	defer func() {
 		if !ok {
@@ -237,7 +243,7 @@ func (s *serverProc) logTail() string {
 }
 
 // stop terminates the server (SIGTERM, then SIGKILL after a grace period)
-// and removes its directory.
+// and removes its directory unless asked to keep it.
 func (s *serverProc) stop() {
 	if s.cmd != nil {
 		select {
@@ -254,6 +260,10 @@ func (s *serverProc) stop() {
 	}
 	if s.log != nil {
 		s.log.Close()
+	}
+	if s.keep {
+		slog.Info("kept server directory", "server", s.name, "dir", s.dir)
+		return
 	}
 	os.RemoveAll(s.dir)
 }
