@@ -35,6 +35,16 @@
 // patches a UI can apply; [Text.Cursor] gives positions that stay on the
 // same character through concurrent edits.
 //
+// # Differences from automerge-go
+//
+// Deliberately small: the Kind constants are constants rather than
+// variables (same values); Map.Keys returns sorted keys; Go maps written
+// into the document are written in sorted key order, so the same write
+// always makes the same change; Doc.Apply queues changes whose
+// dependencies are missing and applies them when the dependencies arrive
+// (Load, and LoadIncremental into a document without history, fail with
+// ErrMissingDeps instead, as automerge-go does).
+//
 // Methods on *Doc are safe for concurrent use; Map, List, Text, Counter and
 // Path values take the document's lock for each call.
 package crdt
