@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -74,6 +75,12 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 	log, err := newLogger(std, cfg.logFormat, cfg.logLevel)
 	if err != nil {
 		return err
+	}
+	if cfg.publicURL != "" {
+		u, err := url.Parse(cfg.publicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+			return fmt.Errorf("%w: --public-url %q: want an http(s) URL such as https://notes.example.org/", errUsage, cfg.publicURL)
+		}
 	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

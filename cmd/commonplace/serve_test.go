@@ -11,6 +11,14 @@ import (
 	"time"
 )
 
+// --public-url is what the first invite link starts with.
+func TestServePublicURL(t *testing.T) {
+	s := startServer(t, t.TempDir(), "--public-url", "https://notes.example.org/team")
+	if !strings.HasPrefix(s.invite, "https://notes.example.org/team/#join=") {
+		t.Fatalf("invite %q does not use --public-url", s.invite)
+	}
+}
+
 func TestServeFirstStartInvite(t *testing.T) {
 	data := t.TempDir()
 	s := startServer(t, data)
@@ -123,6 +131,8 @@ func TestServeBadFlags(t *testing.T) {
 		{"--engine", "no-such-engine"},
 		{"--max-message-bytes", "lots"},
 		{"stray"},
+		{"--public-url", "notes.example.org"},
+		{"--public-url", "ftp://notes.example.org/"},
 	} {
 		_, errOut, err := cli(t, append([]string{"serve", "--data", t.TempDir(), "--addr", "127.0.0.1:0"}, args...)...)
 		if exitCode(err) != 2 {
