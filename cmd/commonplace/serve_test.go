@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -152,4 +153,20 @@ func TestServeCollectsGarbage(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	s.terminate(t)
+}
+
+// --log-format json writes one JSON object per line.
+func TestServeJSONLogs(t *testing.T) {
+	s := startServer(t, t.TempDir(), "--log-format", "json")
+	s.terminate(t)
+	lines := strings.Split(strings.TrimSpace(s.logs()), "\n")
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil || rec["msg"] == nil {
+			t.Fatalf("log line is not a JSON record: %q (%v)", line, err)
+		}
+	}
+	if len(lines) < 2 {
+		t.Fatalf("only %d log lines", len(lines))
+	}
 }
