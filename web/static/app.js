@@ -32,7 +32,7 @@ async function boot() {
   core.onError?.(err => {
     const e = typeof err === "string" ? { message: err } : err
     if (e?.code === "quota") banner("quota", explain(e))
-    else if (e?.code === "revoked" || e?.code === "wrong-version") banner(e.code, explain(e))
+    else if (e?.code === "revoked" || e?.code === "wrong-version") banner("sync", explain(e))
     else toast(explain(e))
   })
   core.onStatus?.(showStatus)
@@ -86,17 +86,30 @@ const STATE_TEXT = {
   "up-to-date": "Up to date",
 }
 
+// Errors the person must act on; anything else (a relay that cannot be
+// reached) is what "Offline" and "Connecting…" already say.
+const SERIOUS = new Set(["revoked", "wrong-version", "quota", "invalid-invite"])
+let lastStatus = null
+
 function showStatus(st) {
+  lastStatus = st
   const el = document.getElementById("sync")
   const n = st?.unconfirmed ?? 0
-  let text = STATE_TEXT[st?.state] ?? st?.state ?? "Unknown"
+  // The browser knows first when the device has no network at all.
+  const state = navigator.onLine === false ? "offline" : (st?.state ?? "offline")
+  const serious = st?.error && SERIOUS.has(st.error)
+  let text = STATE_TEXT[state] ?? state
   if (n > 0) text += ` · ${n} unsent change${n === 1 ? "" : "s"}`
-  el.dataset.state = st?.error ? "error" : (st?.state ?? "offline")
+  el.dataset.state = state
   el.dataset.unconfirmed = String(n)
-  el.title = st?.error ? `Sync problem: ${st.error}` : text
-  replace(el, h("span.dot", { "aria-hidden": "true" }), h("span.label", {}, st?.error ? `${text} · problem` : text))
+  el.dataset.problem = serious ? st.error : ""
+  el.title = st?.error ? `${text} (last problem: ${st.error})` : text
+  replace(el, h("span.dot", { "aria-hidden": "true" }), h("span.label", {}, serious ? `${text} · not syncing` : text))
+  banner("sync", serious ? explain({ code: st.error }) : null)
   app.onStatusChange?.(st)
 }
+addEventListener("online", () => lastStatus && showStatus(lastStatus))
+addEventListener("offline", () => lastStatus && showStatus(lastStatus))
 
 function shortcuts(e) {
   const t = e.target

@@ -3,6 +3,20 @@
 
 import { h, replace, kindLabel, fmtTime } from "../dom.js"
 
+// Typing makes one change per keystroke or so; a run of changes by one
+// person to one field within a few minutes reads as one line.
+const RUN_MS = 5 * 60 * 1000
+function group(entries) {
+  const out = []
+  for (const e of entries) {
+    const g = out.at(-1)
+    const last = g?.at(-1)
+    if (last && last.actor === e.actor && last.summary === e.summary && Math.abs(e.time - last.time) < RUN_MS) g.push(e)
+    else out.push([e])
+  }
+  return out
+}
+
 export async function historyView(app, main, id, at) {
   const core = app.core
   const [entries, members] = await Promise.all([core.history(id), core.members().catch(() => [])])
@@ -10,21 +24,24 @@ export async function historyView(app, main, id, at) {
   const base = `#/note/${encodeURIComponent(id)}`
   const list = h(
     "ol.history",
-    { id: "history", reversed: true },
-    [...entries].reverse().map(e =>
-      h(
-        "li",
-        { dataset: { hash: e.hash } },
-        h(
-          "a",
-          { href: `${base}/at/${encodeURIComponent(e.hash)}`, "aria-current": e.hash === at ? "true" : "false" },
-          h("span.who", {}, who(e)),
-          e.author?.role ? h("span.meta", {}, e.author.role) : null,
-          h("span.meta", {}, fmtTime(e.time)),
-          h("span.grow", {}, e.summary || e.message || "changed the note"),
-        ),
-      ),
-    ),
+    { id: "history" },
+    group(entries)
+      .reverse()
+      .map(g => {
+        const e = g.at(-1)
+        return h(
+          "li",
+          { dataset: { hash: e.hash } },
+          h(
+            "a",
+            { href: `${base}/at/${encodeURIComponent(e.hash)}`, "aria-current": g.some(x => x.hash === at) ? "true" : "false" },
+            h("span.who", {}, who(e)),
+            e.author?.role ? h("span.meta", {}, e.author.role) : null,
+            h("span.meta", {}, fmtTime(e.time)),
+            h("span.grow", {}, e.summary || e.message || "changed the note", g.length > 1 ? h("span.meta", {}, ` (${g.length} changes)`) : null),
+          ),
+        )
+      }),
   )
   let past = null
   if (at) {
@@ -48,4 +65,5 @@ export async function historyView(app, main, id, at) {
     past,
     h("section.panel", {}, entries.length ? list : h("p.empty", {}, "No changes yet.")),
   )
+  scrollTo(0, 0)
 }

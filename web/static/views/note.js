@@ -2,7 +2,7 @@
 // tags, participants, place, session details, links and backlinks, and any
 // conflicting edits to resolve.
 
-import { h, replace, kindLabel, fmtTime, download, toast } from "../dom.js"
+import { h, replace, kindLabel, fmtTime, download, toast, banner } from "../dom.js"
 import { explain } from "../errors.js"
 import { bindText, textPatches } from "../textsync.js"
 
@@ -19,6 +19,9 @@ export async function noteView(app, main, id) {
     const bad = all.find(s => s.state === "error")
     saveState.dataset.state = bad ? "error" : all.some(s => s.state === "saving") ? "saving" : "saved"
     saveState.textContent = bad ? `Not saved — ${explain(bad.err)}` : saveState.dataset.state === "saving" ? "Saving…" : "Saved on this device"
+    // Storage trouble concerns every note: say it where it stays visible.
+    if (bad?.err?.code === "quota") banner("quota", explain(bad.err))
+    else if (!bad) banner("quota", null)
   }
 
   const title = h("input.title-input", { id: "title", "aria-label": "Title", placeholder: "Title", autocomplete: "off" })
@@ -174,11 +177,12 @@ export async function noteView(app, main, id) {
   renderSide(true)
 
   const unsubscribe = core.onNoteChange(id, ({ note: n, patches }) => {
+    const wasPrivate = note.private
     note = n
     for (const f of ["title", "body"]) texts[f].remote(n[f] ?? "", textPatches(patches, f))
     renderConflicts()
     renderSide(false)
-    renderHead()
+    if (n.private !== wasPrivate) renderHead()
   })
   app.cleanup = () => {
     unsubscribe?.()
