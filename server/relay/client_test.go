@@ -119,6 +119,16 @@ func (e *env) dial(secret string) (*websocket.Conn, *http.Response, error) {
 	return websocket.DefaultDialer.Dial(e.url(secret), nil)
 }
 
+// connectDialer is connect with a custom dialer.
+func (e *env) connectDialer(secret, peerID string, d *websocket.Dialer) *client {
+	e.t.Helper()
+	ws, _, err := d.Dial(e.url(secret), nil)
+	if err != nil {
+		e.t.Fatalf("dial: %v", err)
+	}
+	return e.joinOn(ws, peerID, nil)
+}
+
 // client is a minimal automerge-repo peer: it joins, requests and syncs
 // documents with automerge-go, and answers sync messages.
 type client struct {
@@ -155,6 +165,12 @@ func (e *env) connectWith(secret, peerID string, setup func(*websocket.Conn)) *c
 	if err != nil {
 		e.t.Fatalf("dial: %v", err)
 	}
+	return e.joinOn(ws, peerID, setup)
+}
+
+// joinOn joins as peerID on ws and starts the client's reader.
+func (e *env) joinOn(ws *websocket.Conn, peerID string, setup func(*websocket.Conn)) *client {
+	e.t.Helper()
 	if setup != nil {
 		setup(ws)
 	}

@@ -1,7 +1,9 @@
 package relay
 
 import (
+	"bytes"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -165,7 +167,7 @@ func (c *conn) readLoop() {
 	extend()
 	c.ws.SetPongHandler(func(string) error { extend(); return nil })
 	for {
-		typ, data, err := c.ws.ReadMessage()
+		typ, data, err := c.readMessage(extend)
 		if err != nil {
 			c.readError(err)
 			return
@@ -201,6 +203,31 @@ func (c *conn) readLoop() {
 		c.s.metrics.messages.WithLabelValues("in", m.Type).Inc()
 		if !c.handle(m) {
 			return
+		}
+	}
+}
+
+// readMessage reads one message, extending the read deadline whenever a
+// part of it arrives: a big first sync over a slow link is slow but alive,
+// and must not be cut off because it takes longer than ReadTimeout.
+func (c *conn) readMessage(extend func()) (int, []byte, error) {
+	typ, r, err := c.ws.NextReader()
+	if err != nil {
+		return typ, nil, err
+	}
+	var buf bytes.Buffer
+	chunk := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(chunk)
+		if n > 0 {
+			buf.Write(chunk[:n])
+			extend()
+		}
+		if err == io.EOF {
+			return typ, buf.Bytes(), nil
+		}
+		if err != nil {
+			return typ, nil, err
 		}
 	}
 }

@@ -351,3 +351,50 @@ func TestUnauthorized(t *testing.T) {
 		})
 	}
 }
+
+// slowConn trickles writes out in small pieces, like a poor uplink.
+type slowConn struct {
+	net.Conn
+	piece int
+	pause time.Duration
+}
+
+func (s slowConn) Write(b []byte) (int, error) {
+	n := 0
+	for len(b) > 0 {
+		k := min(s.piece, len(b))
+		m, err := s.Conn.Write(b[:k])
+		n += m
+		if err != nil {
+			return n, err
+		}
+		b = b[k:]
+		time.Sleep(s.pause)
+	}
+	return n, nil
+}
+
+// TestSlowUploadNotCutOff: a frame that takes longer than ReadTimeout to
+// arrive, but keeps arriving, is read to the end.
+func TestSlowUploadNotCutOff(t *testing.T) {
+	e := newEnv(t, func(c *relay.Config) {
+		c.PingInterval = 100 * time.Millisecond
+		c.ReadTimeout = 300 * time.Millisecond
+	})
+	tok := e.token("w1")
+	// A write buffer larger than the message makes it one frame, as
+	// browsers send it: no pong can slip in between fragments.
+	d := websocket.Dialer{WriteBufferSize: 2 << 20, NetDial: func(network, addr string) (net.Conn, error) {
+		nc, err := net.Dial(network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return slowConn{Conn: nc, piece: 4 << 10, pause: 10 * time.Millisecond}, nil
+	}}
+	c := e.connectDialer(tok, "peer-slow-uplink", &d)
+	big := make([]byte, 200<<10)
+	_, _ = rand.Read(big)
+	id := newDocID()
+	c.edit(id, "blob", fmt.Sprintf("%x", big)) // 400 KB of text: about a second on this link
+	e.durable(c, id)
+}
