@@ -362,3 +362,23 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatalf("len %d", n)
 	}
 }
+
+func TestInvalidUTF8Refused(t *testing.T) {
+	d := New()
+	if err := d.Path("\xff").Set(1); !errors.Is(err, ErrInvalidUTF8) {
+		t.Fatalf("bad key: %v", err)
+	}
+	if err := d.Path("k").Set("\xfe"); !errors.Is(err, ErrInvalidUTF8) {
+		t.Fatalf("bad string: %v", err)
+	}
+	if err := d.Path("m").Set(map[string]any{"\xff": 1}); !errors.Is(err, ErrInvalidUTF8) {
+		t.Fatalf("bad nested key: %v", err)
+	}
+	must(t, d.Path("ok").Set(1))
+	if _, err := d.Commit("\xff"); !errors.Is(err, ErrInvalidUTF8) {
+		t.Fatalf("bad message: %v", err)
+	}
+	if _, err := Load(d.Save()); err != nil {
+		t.Fatalf("document no longer loads: %v", err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
 )
@@ -101,6 +102,9 @@ func (d *Doc) Commit(msg string, opts ...CommitOptions) (ChangeHash, error) {
 		if o.Time != nil {
 			t = *o.Time
 		}
+	}
+	if !utf8.ValidString(msg) {
+		return ChangeHash{}, fmt.Errorf("commit message: %w", ErrInvalidUTF8)
 	}
 	var millis int64
 	if !t.IsZero() {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
 )
@@ -54,6 +55,9 @@ func (d *Doc) writeValue(s slot, value any) error {
 	if err != nil {
 		return err
 	}
+	if !s.obj.typ.isSeq() && !utf8.ValidString(s.key) {
+		return fmt.Errorf("key %q: %w", s.key, ErrInvalidUTF8)
+	}
 	where := "crdt.Map"
 	if s.obj.typ.isSeq() {
 		where = "crdt.List"
@@ -68,6 +72,9 @@ func (d *Doc) writeValue(s slot, value any) error {
 			sc.typ = format.ValueTrue
 		}
 	case string:
+		if !utf8.ValidString(v) {
+			return fmt.Errorf("%q: %w", v, ErrInvalidUTF8)
+		}
 		sc = scalar{typ: format.ValueString, str: v}
 	case []byte:
 		sc = scalar{typ: format.ValueBytes, str: string(v)}
