@@ -235,21 +235,3 @@ func (h *hub) evict() int {
 	}
 	return n
 }
-
-// loaded returns how many documents are in memory.
-func (h *hub) loaded() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	n := 0
-	for _, e := range h.docs {
-		if e.mu.TryLock() {
-			if e.doc != nil {
-				n++
-			}
-			e.mu.Unlock()
-		} else {
-			n++ // busy, hence loaded or loading
-		}
-	}
-	return n
-}
