@@ -4,21 +4,24 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/commonplace/commonplace/server/wire"
 )
 
-// TestQuickAgainstCommonplace runs the -quick load against a child
-// `commonplace serve` built from this checkout. It checks what the load
-// did (every document fetched, every edit acknowledged and on the server,
-// every edit seen by the reader), never how fast.
-func TestQuickAgainstCommonplace(t *testing.T) {
+// TestAgainstCommonplace runs the generator against a child `commonplace
+// serve` built from this checkout. It checks what the load did (every
+// document fetched, every edit acknowledged and on the server, every edit
+// seen by the reader), never how fast.
+func TestAgainstCommonplace(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a server and runs a load")
+		t.Skip("starts servers and runs a load")
 	}
 	bin := filepath.Join(t.TempDir(), "commonplace")
 	build := exec.Command("go", "build", "-o", bin, "./cmd/commonplace")
@@ -26,14 +29,16 @@ func TestQuickAgainstCommonplace(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Skipf("cmd/commonplace does not build yet: %v\n%s", err, out)
 	}
-	runQuick(t, options{servers: []string{"commonplace"}, cpBin: bin})
+	l := commonplaceLauncher{bin: bin}
+	t.Run("quick load", func(t *testing.T) { runQuick(t, l) })
+	t.Run("unknown document", func(t *testing.T) { checkUnavailable(t, l) })
 }
 
-// TestQuickAgainstReference runs the same load against the reference Node
+// TestAgainstReference runs the same checks against the reference Node
 // server, which keeps the generator honest about the protocol.
-func TestQuickAgainstReference(t *testing.T) {
+func TestAgainstReference(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a server and runs a load")
+		t.Skip("starts servers and runs a load")
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -47,13 +52,48 @@ func TestQuickAgainstReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runQuick(t, options{servers: []string{"reference"}, node: node, refScript: script})
+	l := referenceLauncher{node: node, script: script}
+	t.Run("quick load", func(t *testing.T) { runQuick(t, l) })
+	t.Run("unknown document", func(t *testing.T) { checkUnavailable(t, l) })
 }
 
-func runQuick(t *testing.T, o options) {
+// checkUnavailable: fetching a document nobody created fails with
+// errUnavailable instead of waiting for the phase timeout.
+func checkUnavailable(t *testing.T, l launcher) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	srv, err := startServer(ctx, l, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.stop()
+	codec, err := wire.NewCodec(wire.DefaultLimits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := dial(ctx, srv.url, codec, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	id, err := newDocumentID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fetchDocs(ctx, c, []string{id}, caughtUp); !errors.Is(err, errUnavailable) {
+		t.Fatalf("fetch of an unknown document: %v, want errUnavailable", err)
+	}
+}
+
+func runQuick(t *testing.T, l launcher) {
 	t.Helper()
-	o.cfg = quickConfig()
-	o.repeat = 1
+	o := options{servers: []string{l.name()}, cfg: quickConfig(), repeat: 1}
+	switch l := l.(type) {
+	case commonplaceLauncher:
+		o.cpBin = l.bin
+	case referenceLauncher:
+		o.node, o.refScript = l.node, l.script
+	}
 	o.jsonPath = filepath.Join(t.TempDir(), "report.json")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -12,19 +13,20 @@ import (
 
 // errUnavailable is recorded when the server answers doc-unavailable for a
 // document the generator expects it to have.
-var errUnavailable = fmt.Errorf("server answered doc-unavailable")
+var errUnavailable = errors.New("server answered doc-unavailable")
 
 // latch counts documents still waiting for a condition and remembers the
-// first failure.
+// first failure, which ends the wait at once.
 type latch struct {
-	mu   sync.Mutex
-	left int
-	err  error
-	done chan struct{}
+	mu     sync.Mutex
+	left   int
+	err    error
+	done   chan struct{}
+	failed chan struct{}
 }
 
 func newLatch(n int) *latch {
-	l := &latch{left: n, done: make(chan struct{})}
+	l := &latch{left: n, done: make(chan struct{}), failed: make(chan struct{})}
 	if n == 0 {
 		close(l.done)
 	}
@@ -36,6 +38,7 @@ func (l *latch) countDown(err error) {
 	defer l.mu.Unlock()
 	if err != nil && l.err == nil {
 		l.err = err
+		close(l.failed)
 	}
 	l.left--
 	if l.left == 0 {
@@ -48,9 +51,7 @@ func (l *latch) countDown(err error) {
 func (l *latch) wait(ctx context.Context, c *client, what string) error {
 	select {
 	case <-l.done:
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		return l.err
+	case <-l.failed:
 	case <-c.reader:
 		return fmt.Errorf("%s: connection ended: %w", what, c.Err())
 	case <-ctx.Done():
@@ -58,15 +59,29 @@ func (l *latch) wait(ctx context.Context, c *client, what string) error {
 		defer l.mu.Unlock()
 		return fmt.Errorf("%s: %d documents left: %w", what, l.left, ctx.Err())
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.err != nil {
+		return fmt.Errorf("%s: %w", what, l.err)
+	}
+	return nil
 }
 
-// once wraps a doc observer condition so the latch counts each document once.
-func (l *latch) once(cond func(ds *docState, v serverView) bool) func(*docState, serverView, time.Time) {
-	fired := false // guarded by the document's lock, under which observers run
-	return func(ds *docState, v serverView, _ time.Time) {
+// watch sets ds's callbacks so the latch counts the document once: when
+// cond first holds after a server message, or with errUnavailable if the
+// server answers doc-unavailable first.
+func (l *latch) watch(ds *docState, cond func(ds *docState, v serverView) bool) {
+	fired := false // guarded by ds.mu, under which both callbacks run
+	ds.observe = func(ds *docState, v serverView, _ time.Time) {
 		if !fired && cond(ds, v) {
 			fired = true
 			l.countDown(nil)
+		}
+	}
+	ds.unavailable = func(time.Time) {
+		if !fired {
+			fired = true
+			l.countDown(fmt.Errorf("doc %s: %w", ds.id, errUnavailable))
 		}
 	}
 }
@@ -78,7 +93,7 @@ func pushDocs(ctx context.Context, c *client, docs []*docState, window int) erro
 	sem := make(chan struct{}, max(window, 1))
 	for _, ds := range docs {
 		want := ds.doc.Heads()
-		ds.observe = l.once(func(_ *docState, v serverView) bool {
+		l.watch(ds, func(_ *docState, v serverView) bool {
 			if sameHashes(v.Heads, want) || sameHashes(v.LastSync, want) {
 				<-sem
 				return true
@@ -87,6 +102,8 @@ func pushDocs(ctx context.Context, c *client, docs []*docState, window int) erro
 		})
 		select {
 		case sem <- struct{}{}:
+		case <-l.failed:
+			return l.wait(ctx, c, "push")
 		case <-ctx.Done():
 			return fmt.Errorf("push: %w", ctx.Err())
 		case <-c.reader:
@@ -107,8 +124,7 @@ func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docSt
 	out := make([]*docState, len(ids))
 	for i, id := range ids {
 		ds := newDocState(id, automerge.New(), true)
-		ds.observe = l.once(done)
-		ds.unavailable = func(time.Time) { l.countDown(fmt.Errorf("doc %s: %w", id, errUnavailable)) }
+		l.watch(ds, done)
 		out[i] = ds
 	}
 	for _, ds := range out {
