@@ -179,6 +179,23 @@ const recipes = {
     });
   },
 
+  rich_text() {
+    // Marks and a block marker: what rich-text editors on
+    // @automerge/automerge write. Text reads the block as U+FFFC.
+    let d = A.change(init("aa01"), opts("rich text"), (d) => {
+      d.text = "hello rich world";
+    });
+    d = A.change(d, opts("marks"), (d) => {
+      A.mark(d, ["text"], { start: 0, end: 5, expand: "both" }, "bold", true);
+      A.mark(d, ["text"], { start: 6, end: 10, expand: "none" }, "link", "https://example.com");
+      A.splitBlock(d, ["text"], 11, { type: str("paragraph"), parents: [], attrs: {} });
+    });
+    return A.change(A.clone(d, { actor: "bb02" }), opts("unmark"), (d) => {
+      A.unmark(d, ["text"], { start: 2, end: 4 }, "bold");
+      A.splice(d, ["text"], 3, 0, "X");
+    });
+  },
+
   scalars() {
     const values = {
       null: null,

@@ -8,7 +8,7 @@
 // under node --test.
 import * as A from "@automerge/automerge";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,8 +32,28 @@ export function exportFromGo() {
 // not) do not count as differences; key order is the same on both sides.
 const canonical = (text) => JSON.stringify(JSON.parse(text));
 
+export const goldenDir = join(repo, "crdt/testdata/golden");
+
+// sortedJSON prints a value with object keys sorted: the order in which
+// @automerge/automerge materializes a block's keys is not part of the
+// document.
+const sortedJSON = (v) => JSON.stringify(v, (_, x) =>
+  x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x);
+
+// richText is the marks and spans of every text at the document's root:
+// what typed JSON does not show, which crdt must carry through unchanged.
+function richText(doc) {
+  const out = {};
+  for (const [k, v] of Object.entries(doc)) {
+    if (typeof v === "string") out[k] = { marks: A.marks(doc, [k]), spans: A.spans(doc, [k]) };
+  }
+  return sortedJSON(out);
+}
+
 // verifyDir loads every NAME.automerge and NAME.changes in dir and returns
 // how many loads agreed with NAME.json and NAME.heads, and the failures.
+// For NAME_crdt_edit (a golden document crdt loaded, edited and saved), the
+// marks and spans of its texts must also be the golden document's.
 export function verifyDir(dir) {
   const failures = [];
   let checked = 0;
@@ -60,6 +80,16 @@ export function verifyDir(dir) {
       }
     };
     check("load", () => A.load(read(".automerge")));
+    const source = join(goldenDir, name.replace(/_crdt_edit$/, "") + ".automerge");
+    if (name.endsWith("_crdt_edit") && existsSync(source)) {
+      try {
+        const want = richText(A.load(readFileSync(source)));
+        const got = richText(A.load(read(".automerge")));
+        if (got !== want) failures.push(`${name}: marks or spans changed\n  golden: ${want}\n  crdt:   ${got}`);
+      } catch (err) {
+        failures.push(`${name}: marks: ${err.message}`);
+      }
+    }
     check("loadIncremental(changes)", () => A.loadIncremental(A.init(), read(".changes")));
   }
   return { checked, failures };
