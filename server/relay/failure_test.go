@@ -9,6 +9,8 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/engine"
 	"github.com/commonplace/commonplace/server/relay"
 	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/wire"
@@ -129,4 +131,71 @@ func TestRejoinOnSameSocket(t *testing.T) {
 	a.docs[id] = &clientDoc{doc: d, ss: d.NewSyncState()}
 	a.sendSync(id, wire.TypeSync)
 	a.until("the relay to answer the new session", func() bool { return a.syncs > before })
+}
+
+// panicky wraps the build's engine so that, while armed, receiving a sync
+// message panics, as automerge-go does on results it did not expect.
+type panicky struct {
+	docsync.Engine
+	armed *atomic.Bool
+}
+
+func (p panicky) New() docsync.Doc { return panickyDoc{p.Engine.New(), p.armed} }
+
+func (p panicky) Load(b []byte) (docsync.Doc, error) {
+	d, err := p.Engine.Load(b)
+	if err != nil {
+		return nil, err
+	}
+	return panickyDoc{d, p.armed}, nil
+}
+
+type panickyDoc struct {
+	docsync.Doc
+	armed *atomic.Bool
+}
+
+func (d panickyDoc) NewSyncState() docsync.SyncState {
+	return panickyState{d.Doc.NewSyncState(), d.armed}
+}
+
+type panickyState struct {
+	docsync.SyncState
+	armed *atomic.Bool
+}
+
+func (s panickyState) Receive(m []byte) error {
+	if s.armed.Load() {
+		panic("engine bug")
+	}
+	return s.SyncState.Receive(m)
+}
+
+// TestEnginePanicClosesOnlyThatDocument: a panic inside the engine costs
+// the peers of that document their connection, not the relay its life.
+func TestEnginePanicClosesOnlyThatDocument(t *testing.T) {
+	var armed atomic.Bool
+	e := newEnv(t, func(c *relay.Config) {
+		eng, err := engine.Default()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Engine = panicky{eng, &armed}
+	})
+	tok := e.token("w1")
+	a := e.connect(tok, "peer-a")
+	id := newDocID()
+	a.edit(id, "k", "1")
+	e.durable(a, id)
+
+	armed.Store(true)
+	a.edit(id, "k", "2")
+	if msg, _ := a.closedWith(); msg != "internal error" {
+		t.Errorf("error = %q, want internal error", msg)
+	}
+	armed.Store(false)
+	e.checkOthersUnaffected(tok)
+	b := e.connect(tok, "peer-b")
+	b.request(id)
+	b.until("the document to load again", func() bool { return b.get(id, "k") == "1" })
 }

@@ -2,7 +2,9 @@ package relay
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"runtime/debug"
 	"slices"
 	"sync"
 	"time"
@@ -107,11 +109,21 @@ func (h *hub) release(e *entry) {
 // do runs fn on document id, loading it first if needed, then carries out
 // the effects: store operations in order, and only if they all succeed,
 // the messages. It returns fn's error after that.
-func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) error {
+func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) (err error) {
 	e := h.acquire(id)
 	defer h.release(e)
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	defer func() {
+		// An engine that panics (automerge-go does on results it did
+		// not expect) must not take the relay down: drop the document,
+		// whose state is now unknown, and the peers that have it open.
+		if r := recover(); r != nil {
+			h.s.log.Error("panic in document", "doc", id, "panic", r, "stack", string(debug.Stack()))
+			h.drop(e)
+			err = fmt.Errorf("document %s: %w: %v", id, errPanic, r)
+		}
+	}()
 	if e.doc == nil {
 		if err := h.load(ctx, id, e); err != nil {
 			return err
@@ -122,12 +134,9 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 	eff, ferr := fn(e.doc)
 	if err := h.s.applyStore(ctx, eff.Store); err != nil {
 		// Memory is now ahead of the store. Drop the document so the
-		// next use reloads what is durable, and disconnect the peers
-		// that have it open: they resync from the store on reconnect.
-		peers := e.doc.Peers()
-		e.doc = nil
-		h.s.metrics.documents.Dec()
-		h.s.failSessions(peers, "internal error")
+		// next use reloads what is durable; its peers resync from the
+		// store on reconnect.
+		h.drop(e)
 		return fmt.Errorf("document %s: %w", id, err)
 	}
 	for _, s := range eff.Send {
@@ -135,6 +144,21 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 	}
 	h.markIdle(e)
 	return ferr
+}
+
+// errPanic marks an error recovered from a panic in the engine.
+var errPanic = errors.New("engine panicked")
+
+// drop forgets e's document and disconnects the peers that have it open.
+// The caller holds e.mu.
+func (h *hub) drop(e *entry) {
+	if e.doc == nil {
+		return
+	}
+	peers := e.doc.Peers()
+	e.doc = nil
+	h.s.metrics.documents.Dec()
+	h.s.failSessions(peers, "internal error")
 }
 
 func (h *hub) markIdle(e *entry) {
