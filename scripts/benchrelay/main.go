@@ -14,10 +14,12 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -36,6 +38,7 @@ type options struct {
 	jsonPath  string
 	keep      bool
 	repeat    int
+	revision  string
 	profile   string
 	cpFlags   []string
 	command   string
@@ -97,6 +100,7 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.refScript, "ref-script", "scripts/js/bench/ref-server.mjs", "reference server script")
 	fs.StringVar(&o.jsonPath, "json", "", "also write the report as JSON to this path")
 	fs.StringVar(&o.profile, "cpuprofile", "", "write the generator's own CPU profile to this path")
+	fs.StringVar(&o.revision, "revision", "", "source revision measured, recorded in the JSON report (bench-relay passes git describe)")
 	fs.IntVar(&o.repeat, "repeat", 1, "measure every server this many times, alternating, and report medians")
 	fs.BoolVar(&o.keep, "keep", false, "keep each server's temporary directory (data, server.log) and print its path")
 	cpFlags := fs.String("commonplace-flags", "", "extra space-separated flags for `commonplace serve`, e.g. \"--engine crdt\"")
@@ -168,7 +172,7 @@ func run(ctx context.Context, o options, out io.Writer) (report, error) {
 	rep := report{
 		Command: o.command,
 		Started: time.Now().UTC().Format(time.RFC3339),
-		Host:    map[string]any{"cpus": runtime.NumCPU(), "go": runtime.Version(), "os": runtime.GOOS + "/" + runtime.GOARCH},
+		Host:    hostInfo(o),
 		Config:  o.cfg.summary(),
 		Servers: map[string][]serverFigures{},
 	}
@@ -205,4 +209,18 @@ func run(ctx context.Context, o options, out io.Writer) (report, error) {
 		}
 	}
 	return rep, nil
+}
+
+// hostInfo describes where and from what the figures were measured.
+func hostInfo(o options) map[string]any {
+	h := map[string]any{"cpus": runtime.NumCPU(), "go": runtime.Version(), "os": runtime.GOOS + "/" + runtime.GOARCH}
+	if o.revision != "" {
+		h["revision"] = o.revision
+	}
+	if slices.Contains(o.servers, "reference") {
+		if out, err := exec.Command(o.node, "--version").Output(); err == nil {
+			h["node"] = strings.TrimSpace(string(out))
+		}
+	}
+	return h
 }
