@@ -120,3 +120,62 @@ func ExampleText_Cursor() {
 	fmt.Println(pos)
 	// Output: 6
 }
+
+func ExampleDoc_Changes() {
+	alice := crdt.New()
+	bob := crdt.New()
+	seen := bob.Heads()
+
+	_ = alice.Path("greeting").Set("hi")
+	_, _ = alice.Commit("say hi")
+
+	// Send Bob what he has not seen; he applies it.
+	changes, _ := alice.Changes(seen...)
+	received, _ := crdt.LoadChanges(crdt.SaveChanges(changes))
+	_ = bob.Apply(received...)
+
+	v, _ := crdt.As[string](bob.Path("greeting").Get())
+	fmt.Println(v, len(changes))
+	// Output: hi 1
+}
+
+func ExampleDoc_SaveIncremental() {
+	doc := crdt.New()
+	_ = doc.Path("n").Set(int64(1))
+	base := doc.Save()
+
+	_ = doc.Path("n").Set(int64(2))
+	delta := doc.SaveIncremental()
+
+	replica, _ := crdt.Load(base)
+	_ = replica.LoadIncremental(delta)
+	n, _ := crdt.As[int64](replica.Path("n").Get())
+	fmt.Println(n)
+	// Output: 2
+}
+
+func ExampleText_Splice() {
+	doc := crdt.New()
+	_ = doc.Path("t").Set(crdt.NewText("héllo wörld"))
+	t := doc.Path("t").Text()
+	// Positions count code points: "é" is one.
+	_ = t.Splice(6, 5, "there")
+	s, _ := t.Get()
+	fmt.Println(s, t.Len())
+	// Output: héllo there 11
+}
+
+func ExampleList_Conflicts() {
+	doc := crdt.New()
+	_ = doc.SetActorID("aaaa")
+	_ = doc.Path("list").Set([]any{"x"})
+	other, _ := doc.Fork()
+	_ = other.SetActorID("bbbb")
+	_ = doc.Path("list", 0).Set("from a")
+	_ = other.Path("list", 0).Set("from b")
+	_, _ = doc.Merge(other)
+
+	vals, _ := doc.Path("list").List().Conflicts(0)
+	fmt.Println(len(vals), vals[len(vals)-1].Str())
+	// Output: 2 from b
+}
