@@ -178,7 +178,7 @@ func (c *conn) mayUse(ctx context.Context, m wire.Message) (verdict, error) {
 	}
 	// Bad bytes must not leave a claim behind: try them on a scratch
 	// document first (once per new document).
-	if err := c.s.cfg.Engine.New().NewSyncState().Receive(m.Data); err != nil {
+	if err := checkSync(c.s.cfg.Engine, m.Data); err != nil {
 		return denied, fmt.Errorf("new document %s: %w", m.DocumentID, err)
 	}
 	owner, err = c.s.access.ClaimDoc(ctx, m.DocumentID, ws)
@@ -190,6 +190,17 @@ func (c *conn) mayUse(ctx context.Context, m wire.Message) (verdict, error) {
 	default:
 		return denied, nil // another workspace won the race
 	}
+}
+
+// checkSync tries sync bytes on a scratch document. A panicking engine
+// counts as bytes it cannot read.
+func checkSync(e docsync.Engine, data []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: engine panicked: %v", docsync.ErrBadSyncMessage, r)
+		}
+	}()
+	return e.New().NewSyncState().Receive(data)
 }
 
 func (c *conn) unavailable(doc string) {
