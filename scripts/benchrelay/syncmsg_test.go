@@ -198,3 +198,16 @@ func FuzzParseSyncHeader(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkParseSyncHeader(b *testing.B) {
+	msg, err := os.ReadFile(filepath.Join("testdata", "sync-after-edit.bin"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(msg)))
+	for b.Loop() {
+		if _, err := parseSyncHeader(msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
