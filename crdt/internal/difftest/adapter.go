@@ -87,8 +87,9 @@ type API[D docAPI[D, V, H, Ch, CO], V valueAPI[M, L, T, C, K], M mapAPI[V], L li
 	NewList     func() L
 	NewText     func(string) T
 	NewCounter  func(int64) C
-	// CommitAt gives the options that commit with timestamp at.
-	CommitAt func(at time.Time) CO
+	// CommitAt gives the options that commit with timestamp at, allowing
+	// an empty change when allowEmpty.
+	CommitAt func(at time.Time, allowEmpty bool) CO
 	// Kinds maps the package's value kinds to this package's.
 	Kinds map[K]Kind
 }
@@ -186,8 +187,8 @@ func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) SetActorID(actor string) error {
 	return a.d.SetActorID(actor)
 }
 
-func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) Commit(msg string, at time.Time) (Hash, error) {
-	h, err := a.d.Commit(msg, a.api.CommitAt(at))
+func (a *adoc[D, V, M, L, T, C, K, H, Ch, CO]) Commit(msg string, at time.Time, allowEmpty bool) (Hash, error) {
+	h, err := a.d.Commit(msg, a.api.CommitAt(at, allowEmpty))
 	return Hash(h), err
 }
 

@@ -22,7 +22,9 @@ func automergeGoAPI() *automergeGoAPIType {
 		Name: "automerge-go", New: automerge.New, Load: automerge.Load,
 		LoadChanges: automerge.LoadChanges, SaveChanges: automerge.SaveChanges,
 		NewMap: automerge.NewMap, NewList: automerge.NewList, NewText: automerge.NewText, NewCounter: automerge.NewCounter,
-		CommitAt: func(at time.Time) automerge.CommitOptions { return automerge.CommitOptions{Time: &at} },
+		CommitAt: func(at time.Time, empty bool) automerge.CommitOptions {
+			return automerge.CommitOptions{Time: &at, AllowEmpty: empty}
+		},
 		Kinds: map[automerge.Kind]Kind{
 			automerge.KindNull: KindNull, automerge.KindBool: KindBool, automerge.KindInt64: KindInt, automerge.KindUint64: KindUint,
 			automerge.KindFloat64: KindFloat, automerge.KindStr: KindStr, automerge.KindBytes: KindBytes, automerge.KindTime: KindTime,

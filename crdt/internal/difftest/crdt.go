@@ -20,7 +20,9 @@ func crdtAPI() *crdtAPIType {
 		Name: "crdt", New: crdt.New, Load: crdt.Load,
 		LoadChanges: crdt.LoadChanges, SaveChanges: crdt.SaveChanges,
 		NewMap: crdt.NewMap, NewList: crdt.NewList, NewText: crdt.NewText, NewCounter: crdt.NewCounter,
-		CommitAt: func(at time.Time) crdt.CommitOptions { return crdt.CommitOptions{Time: &at} },
+		CommitAt: func(at time.Time, empty bool) crdt.CommitOptions {
+			return crdt.CommitOptions{Time: &at, AllowEmpty: empty}
+		},
 		Kinds: map[crdt.Kind]Kind{
 			crdt.KindNull: KindNull, crdt.KindBool: KindBool, crdt.KindInt64: KindInt, crdt.KindUint64: KindUint,
 			crdt.KindFloat64: KindFloat, crdt.KindStr: KindStr, crdt.KindBytes: KindBytes, crdt.KindTime: KindTime,

@@ -31,7 +31,7 @@ type Doc interface {
 	SetActorID(actor string) error
 	// Edit applies one operation to the uncommitted transaction.
 	Edit(op Op) error
-	Commit(msg string, at time.Time) (Hash, error)
+	Commit(msg string, at time.Time, allowEmpty bool) (Hash, error)
 	Heads() []Hash
 	Save() []byte
 	SaveIncremental() []byte

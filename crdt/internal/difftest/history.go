@@ -63,7 +63,8 @@ func (op Op) String() string {
 type StepKind uint8
 
 const (
-	// StepChange edits replica Replica and commits.
+	// StepChange edits replica Replica and commits (an empty change when
+	// there are no ops).
 	StepChange StepKind = iota
 	// StepMerge merges replica Peer into Replica with Doc.Merge.
 	StepMerge

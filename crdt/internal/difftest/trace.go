@@ -150,7 +150,7 @@ func (tr tracer[D, V, M, L, T, C, K, H, Ch, CO]) Apply(edits []Splice, commitEve
 	if err := d.Root().Map().Set("text", text); err != nil {
 		return nil, err
 	}
-	opts := tr.api.CommitAt(traceTime)
+	opts := tr.api.CommitAt(traceTime, false)
 	for i, e := range edits {
 		if err := text.Splice(e.Pos, e.Del, e.Text); err != nil {
 			return nil, fmt.Errorf("edit %d %+v: %w", i, e, err)
