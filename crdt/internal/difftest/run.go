@@ -146,7 +146,7 @@ func (p Pair) Shrink(h History, budget int) History {
 		}
 	}
 	for i := range h.Steps {
-		for j := 0; j < len(h.Steps[i].Ops) && len(h.Steps[i].Ops) > 1; {
+		for j := 0; j < len(h.Steps[i].Ops); {
 			c := h
 			c.Steps = append([]Step(nil), h.Steps...)
 			c.Steps[i].Ops = append(append([]Op(nil), h.Steps[i].Ops[:j]...), h.Steps[i].Ops[j+1:]...)
