@@ -197,20 +197,20 @@ func TestReadDeadline(t *testing.T) {
 // answers later ones stays connected.
 func TestKeepaliveToleratesMissedPong(t *testing.T) {
 	e := newEnv(t, func(c *relay.Config) {
-		c.PingInterval = 100 * time.Millisecond
-		c.ReadTimeout = 350 * time.Millisecond
+		c.PingInterval = 150 * time.Millisecond
+		c.ReadTimeout = 900 * time.Millisecond
 	})
 	tok := e.token("w1")
 	var pings atomic.Int64
 	c := e.connectWith(tok, "peer-busy", func(ws *websocket.Conn) {
 		ws.SetPingHandler(func(data string) error {
-			if pings.Add(1)%3 == 1 { // every third pong is "late": never sent
+			if pings.Add(1)%2 == 1 { // every other pong is "late": never sent
 				return nil
 			}
 			return ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Second))
 		})
 	})
-	waitUntil(t, "a dozen pings", func() bool { return pings.Load() >= 12 })
+	waitUntil(t, "ten pings", func() bool { return pings.Load() >= 10 })
 	if got := e.metric("commonplace_relay_connections"); got != "1" {
 		t.Fatalf("connections = %s after missed pongs, want 1", got)
 	}
