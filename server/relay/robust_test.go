@@ -378,8 +378,8 @@ func (s slowConn) Write(b []byte) (int, error) {
 // arrive, but keeps arriving, is read to the end.
 func TestSlowUploadNotCutOff(t *testing.T) {
 	e := newEnv(t, func(c *relay.Config) {
-		c.PingInterval = 100 * time.Millisecond
-		c.ReadTimeout = 300 * time.Millisecond
+		c.PingInterval = 150 * time.Millisecond
+		c.ReadTimeout = 500 * time.Millisecond
 	})
 	tok := e.token("w1")
 	// A write buffer larger than the message makes it one frame, as
@@ -389,7 +389,7 @@ func TestSlowUploadNotCutOff(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		return slowConn{Conn: nc, piece: 4 << 10, pause: 10 * time.Millisecond}, nil
+		return slowConn{Conn: nc, piece: 2 << 10, pause: 10 * time.Millisecond}, nil
 	}}
 	c := e.connectDialer(tok, "peer-slow-uplink", &d)
 	big := make([]byte, 200<<10)
