@@ -292,13 +292,17 @@ func (rn *run) reload(r *replica, i int) error {
 	if err := SameActorTables(sa, sb); err != nil {
 		return err
 	}
-	if err := na.SetActorID(rn.actors[i]); err != nil {
-		return err
+	return rn.replace(r, i, na, nb)
+}
+
+// replace puts a and b in replica i's place, writing as the replica's actor.
+func (rn *run) replace(r *replica, i int, a, b Doc) error {
+	for _, d := range []Doc{a, b} {
+		if err := d.SetActorID(rn.actors[i]); err != nil {
+			return fmt.Errorf("set actor %s: %w", rn.actors[i], err)
+		}
 	}
-	if err := nb.SetActorID(rn.actors[i]); err != nil {
-		return err
-	}
-	r.a, r.b = na, nb
+	r.a, r.b = a, b
 	return nil
 }
 
@@ -357,12 +361,5 @@ func (rn *run) fork(r *replica, i int, asOf []Hash, actor string) error {
 	if actor != "" {
 		rn.actors[i] = actor
 	}
-	if err := fa.SetActorID(rn.actors[i]); err != nil {
-		return err
-	}
-	if err := fb.SetActorID(rn.actors[i]); err != nil {
-		return err
-	}
-	r.a, r.b = fa, fb
-	return nil
+	return rn.replace(r, i, fa, fb)
 }
