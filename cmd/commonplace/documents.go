@@ -4,56 +4,47 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 
 	"github.com/commonplace/commonplace/server/access"
 	"github.com/commonplace/commonplace/server/docsync"
-	"github.com/commonplace/commonplace/server/engine/amgo"
+	"github.com/commonplace/commonplace/server/engine/crdtengine"
 	"github.com/commonplace/commonplace/server/store"
 )
 
 // errNoDocument is returned when a document has no stored chunk.
 var errNoDocument = errors.New("no such document")
 
-// workspaceDocuments lists the IDs of the documents stored under {"doc", id,
-// ...} that belong to workspace, sorted.
+// workspaceDocuments lists the IDs of the documents of workspace that have
+// stored content, sorted. Ownership comes from the access records; a
+// document claimed but never written (its first sync carried no change)
+// has nothing to export and is left out.
 func workspaceDocuments(ctx context.Context, st store.Store, acc *access.Service, workspace string) ([]string, error) {
-	entries, err := st.LoadRange(ctx, store.Key{"doc"})
+	owned, err := acc.Documents(ctx, workspace)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}
-	seen := map[string]bool{}
-	var ids []string
-	for _, e := range entries {
-		if len(e.Key) < 2 || seen[e.Key[1]] {
-			continue
-		}
-		id := e.Key[1]
-		seen[id] = true
-		ws, err := acc.DocWorkspace(ctx, id)
+	ids := owned[:0]
+	for _, id := range owned {
+		entries, err := st.LoadRange(ctx, docsync.Prefix(id))
 		if err != nil {
-			if errors.Is(err, access.ErrNotFound) {
-				continue
-			}
-			return nil, fmt.Errorf("workspace of document %s: %w", id, err)
+			return nil, fmt.Errorf("list chunks of %s: %w", id, err)
 		}
-		if ws == workspace {
+		if len(entries) > 0 {
 			ids = append(ids, id)
 		}
 	}
-	sort.Strings(ids)
 	return ids, nil
 }
 
 // loadDocumentBytes loads document id the way the relay does (docsync.Load:
 // snapshots, then incremental chunks, skipping empty or unreadable ones)
-// and returns it saved whole, ready for automerge.Load.
+// and returns it saved whole, ready for any Automerge to load.
 func loadDocumentBytes(ctx context.Context, st store.Store, id string) ([]byte, error) {
 	entries, err := st.LoadRange(ctx, docsync.Prefix(id))
 	if err != nil {
 		return nil, fmt.Errorf("load chunks of %s: %w", id, err)
 	}
-	doc, _, skipped := docsync.Load(amgo.New(), id, entries, docsync.Options{})
+	doc, _, skipped := docsync.Load(crdtengine.New(), id, entries, docsync.Options{})
 	if len(skipped) == len(entries) {
 		return nil, fmt.Errorf("document %s (%d unreadable chunks): %w", id, len(skipped), errNoDocument)
 	}

@@ -9,8 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	am "github.com/automerge/automerge-go"
 	"github.com/schollz/progressbar/v3"
+
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // runExport writes every document of a workspace as <id>.automerge (the
@@ -75,7 +76,7 @@ func exportDocument(dir, id string, raw []byte) error {
 	if !filepath.IsLocal(id) || filepath.Base(id) != id {
 		return fmt.Errorf("document ID %q is not a safe file name", id)
 	}
-	doc, err := am.Load(raw)
+	doc, err := crdt.Load(raw)
 	if err != nil {
 		return fmt.Errorf("load: %w", err)
 	}
@@ -100,10 +101,9 @@ func exportDocument(dir, id string, raw []byte) error {
 	return err
 }
 
-// documentValue is the document's root as plain Go values. automerge-go
-// panics where the C library reports an error while walking the document;
-// that becomes an error here.
-func documentValue(doc *am.Doc) (v any, err error) {
+// documentValue is the document's root as plain Go values. A panic while
+// walking a damaged document becomes an error for that document alone.
+func documentValue(doc *crdt.Doc) (v any, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("read document value: %v", r)

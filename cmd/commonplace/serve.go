@@ -49,7 +49,9 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	c := &serveConfig{}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "`host:port` to listen on (port 0 picks a free one)")
 	dataFlagVar(fs, &c.data)
-	fs.StringVar(&c.engine, "engine", "automerge", "document engine: "+strings.Join(engine.Names(), ", "))
+	// The build's first engine is the default: automerge-go where cgo is
+	// on, the pure-Go crdt engine in CGO_ENABLED=0 builds.
+	fs.StringVar(&c.engine, "engine", engine.Names()[0], "document engine: "+strings.Join(engine.Names(), ", "))
 	fs.Int64Var(&c.maxMessageBytes, "max-message-bytes", 64<<20, "largest WebSocket message accepted, in bytes")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")

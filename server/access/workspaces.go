@@ -86,3 +86,23 @@ func (s *Service) ClaimDoc(ctx context.Context, docID, workspace string) (owner 
 	}
 	return workspace, nil
 }
+
+// Documents returns the IDs of the documents workspace owns, sorted. It
+// reads only the ownership records, never document content, so listing a
+// workspace costs memory in proportion to the number of documents.
+func (s *Service) Documents(ctx context.Context, workspace string) ([]string, error) {
+	if err := ValidWorkspace(workspace); err != nil {
+		return nil, err
+	}
+	entries, err := s.st.LoadRange(ctx, store.Key{keyRoot, "doc"})
+	if err != nil {
+		return nil, fmt.Errorf("list documents of %s: %w", workspace, err)
+	}
+	var ids []string
+	for _, e := range entries {
+		if len(e.Key) == 3 && string(e.Value) == workspace {
+			ids = append(ids, e.Key[2])
+		}
+	}
+	return ids, nil
+}
