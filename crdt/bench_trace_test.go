@@ -42,7 +42,7 @@ func paperTrace(tb testing.TB) *difftest.Trace {
 var commitModes = []struct {
 	name  string
 	every int
-}{{"apply-commit-once", 0}, {"apply-commit-every-100", 100}}
+}{{"apply-commit-once", 0}, {"apply-commit-every-100-edits", 100}}
 
 func applyChecked(tb testing.TB, e difftest.TraceEngine, tr *difftest.Trace, every int) difftest.TraceDoc {
 	tb.Helper()
@@ -105,7 +105,7 @@ const (
 	savedEnv = "CRDT_TRACE_SAVED" // file holding the document "load" reads
 )
 
-var memoryPhases = []string{"apply-commit-once", "apply-commit-every-100", "load"}
+var memoryPhases = []string{"apply-commit-once", "apply-commit-every-100-edits", "load"}
 
 // BenchmarkTraceMemory reports each engine's peak resident memory per phase
 // in MiB. Each iteration starts a child process; run it with -benchtime=1x.
@@ -190,7 +190,7 @@ func TestTraceMemoryChild(t *testing.T) {
 	switch phase {
 	case "apply-commit-once":
 		d, err = e.Apply(tr.Edits, 0)
-	case "apply-commit-every-100":
+	case "apply-commit-every-100-edits":
 		d, err = e.Apply(tr.Edits, 100)
 	case "load":
 		d, err = e.Load(saved)
