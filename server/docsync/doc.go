@@ -55,10 +55,34 @@ type Send struct {
 }
 
 // Effects are what one input asks the runtime to do, in order: all of
-// Store first, then Send.
+// Store first, then Send. Heads and Announced report what changed, for a
+// runtime that gossips heads (automerge-repo's remote-heads-changed); like
+// Send, they may be told to peers only once Store is done.
 type Effects struct {
 	Store []Op
 	Send  []Send
+	// Heads is the document's new heads when this input changed them,
+	// nil otherwise.
+	Heads []Hash
+	// Announced lists the peers whose heads this input told the core for
+	// the first time or changed, in the order they were told.
+	Announced []PeerHeads
+}
+
+// PeerHeads is what one peer's latest sync message said its heads are.
+type PeerHeads struct {
+	Peer  PeerID
+	Heads []Hash
+}
+
+// Append adds o's effects after e's, keeping their order.
+func (e *Effects) Append(o Effects) {
+	e.Store = append(e.Store, o.Store...)
+	e.Send = append(e.Send, o.Send...)
+	if o.Heads != nil {
+		e.Heads = o.Heads
+	}
+	e.Announced = append(e.Announced, o.Announced...)
 }
 
 // Options tune a Document.
@@ -80,6 +104,9 @@ type Document struct {
 	doc   Doc
 	opts  Options
 	peers map[PeerID]SyncState
+	// theirHeads is, per open peer, the heads its last sync message
+	// announced.
+	theirHeads map[PeerID][]Hash
 	// order lists peers by first contact, so effects come out in a
 	// deterministic order.
 	order []PeerID
@@ -110,6 +137,13 @@ func (d *Document) IsOpen(p PeerID) bool {
 	return ok
 }
 
+// PeerHeads returns the heads peer p last announced in a sync message,
+// and whether it has announced any since it opened the document.
+func (d *Document) PeerHeads(p PeerID) ([]Hash, bool) {
+	h, ok := d.theirHeads[p]
+	return h, ok
+}
+
 // Peers returns the peers that have the document open, in first-contact
 // order.
 func (d *Document) Peers() []PeerID { return append([]PeerID(nil), d.order...) }
@@ -136,6 +170,7 @@ func (d *Document) Leave(p PeerID) {
 		return
 	}
 	delete(d.peers, p)
+	delete(d.theirHeads, p)
 	for i, q := range d.order {
 		if q == p {
 			d.order = append(d.order[:i], d.order[i+1:]...)
@@ -165,6 +200,14 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 	changed := !equalHeads(before, d.doc.Heads())
 	if changed {
 		eff.Store = d.persist()
+		eff.Heads = d.doc.Heads()
+	}
+	if theirs, err := SyncHeads(m.Data); err == nil {
+		SortHashes(theirs)
+		if old, ok := d.theirHeads[from]; !ok || !equalHeads(old, theirs) {
+			d.theirHeads[from] = theirs
+			eff.Announced = append(eff.Announced, PeerHeads{Peer: from, Heads: theirs})
+		}
 	}
 	if len(d.doc.Heads()) == 0 && m.Type == wire.TypeRequest {
 		// We have nothing either: say so rather than answer with an

@@ -34,6 +34,7 @@ func TestCore(t *testing.T) {
 		{"EphemeralRelayedToOtherOpenPeers", testEphemeralRelayedToOtherOpenPeers},
 		{"UnexpectedType", testUnexpectedType},
 		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
+		{"HeadsReportedWhenDurable", testHeadsReportedWhenDurable},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)

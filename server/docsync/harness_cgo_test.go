@@ -29,6 +29,10 @@ type network struct {
 	clients map[docsync.PeerID]*client
 	toSrv   []envelope
 	puts    int
+	// heads and announced collect every Effects.Heads and
+	// Effects.Announced, in order.
+	heads     [][]docsync.Hash
+	announced []docsync.PeerHeads
 }
 
 type envelope struct {
@@ -85,12 +89,19 @@ func (n *network) apply(eff docsync.Effects) {
 		n.puts++
 		n.store[key(op.Key)] = store.Entry{Key: op.Key, Value: op.Value}
 	}
-	if len(eff.Send) > 0 {
+	if len(eff.Send) > 0 || eff.Heads != nil {
 		reloaded, _, _ := docsync.Load(n.e, n.id, n.entries(), docsync.Options{})
 		if fmt.Sprint(reloaded.Heads()) != fmt.Sprint(n.server.Heads()) {
 			n.t.Fatalf("sending before durable: store heads %v, memory heads %v", reloaded.Heads(), n.server.Heads())
 		}
+		if eff.Heads != nil && !sameHeads(eff.Heads, reloaded.Heads()) {
+			n.t.Fatalf("reported heads %v, store heads %v", eff.Heads, reloaded.Heads())
+		}
 	}
+	if eff.Heads != nil {
+		n.heads = append(n.heads, eff.Heads)
+	}
+	n.announced = append(n.announced, eff.Announced...)
 	for _, s := range eff.Send {
 		c := n.clients[s.To]
 		if c == nil {

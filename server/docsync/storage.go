@@ -77,8 +77,9 @@ func newDocument(id string, doc Doc, opts Options) *Document {
 	}
 	return &Document{
 		id: id, doc: doc, opts: opts,
-		peers:  map[PeerID]SyncState{},
-		stored: map[string]store.Key{},
+		peers:      map[PeerID]SyncState{},
+		theirHeads: map[PeerID][]Hash{},
+		stored:     map[string]store.Key{},
 	}
 }
 
