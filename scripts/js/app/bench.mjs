@@ -58,15 +58,17 @@ try {
     for (let i = 0; i < n; i++) await c.editText(id, "body", i, 0, String.fromCharCode(97 + (i % 26)))
     return id
   }, N_CHANGES)
+  // Opening is timed on a fresh page load: the note comes from IndexedDB.
   const opens = []
   for (let i = 0; i < 3; i++) {
-    await a.page.goto(server.url + "/#/")
+    await a.page.evaluate(() => (location.hash = "#/"))
+    await a.page.reload()
     await a.ready()
     opens.push(
       await a.page.evaluate(async ([id, n]) => {
         const t0 = performance.now()
         location.hash = `#/note/${encodeURIComponent(id)}`
-        for (let i = 0; i < 2000; i++) {
+        for (let i = 0; i < 5000; i++) {
           if (document.getElementById("body")?.value.length === n) return performance.now() - t0
           await new Promise(r => setTimeout(r, 1))
         }
@@ -98,14 +100,21 @@ try {
       el.addEventListener("input", () => requestAnimationFrame(() => globalThis.__keys.push(performance.now() - t0)), { once: true })
     })
   })
+  // A fast typist: 8 keys a second, not waiting for saves; then each
+  // keystroke alone, waiting for "saved".
+  for (let i = 0; i < 60; i++) {
+    await a.page.keyboard.press("y")
+    await new Promise(r => setTimeout(r, 125))
+  }
+  await a.saved()
   const saves = []
-  for (let i = 0; i < 40; i++) {
+  for (let i = 0; i < 20; i++) {
     const t0 = Date.now()
     await a.page.keyboard.press("y")
     await a.saved()
     saves.push(Date.now() - t0)
   }
-  const keys = await a.page.evaluate(() => globalThis.__keys)
+  const keys = (await a.page.evaluate(() => globalThis.__keys)).slice(0, 60)
   figures.keystrokeToScreenMsMedian = median(keys)
   figures.keystrokeToScreenMsP95 = p95(keys)
   figures.keystrokeToSavedMsMedian = median(saves)
@@ -146,7 +155,7 @@ const rows = [
   ["interactive, first visit", `${figures.firstVisitMs?.toFixed(0)} ms`, "≤ 1500 ms"],
   ["interactive, repeat visit (median of 5)", `${figures.repeatVisitMs?.toFixed(0)} ms`, "≤ 500 ms"],
   [`open a note with ${figures.openNoteChanges} changes`, `${figures.openNoteMs?.toFixed(0)} ms`, "≤ 300 ms"],
-  ["keystroke → screen, 50k-char note (median / p95)", `${figures.keystrokeToScreenMsMedian?.toFixed(1)} / ${figures.keystrokeToScreenMsP95?.toFixed(1)} ms`, "≤ 16 ms"],
+  ["keystroke → screen, 50k-char note, 8 keys/s (median / p95)", `${figures.keystrokeToScreenMsMedian?.toFixed(1)} / ${figures.keystrokeToScreenMsP95?.toFixed(1)} ms`, "≤ 16 ms"],
   ["keystroke → saved in IndexedDB (median)", `${figures.keystrokeToSavedMsMedian} ms`, ""],
   [`offline device up to date after ${figures.catchUpChanges} partner changes`, `${figures.catchUpMs} ms`, ""],
 ]

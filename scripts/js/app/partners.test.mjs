@@ -121,3 +121,29 @@ test("the history names who changed the note and shows earlier versions", async 
   assert.ok(!(await ben.page.textContent("#past-body")).includes("offline"), "the earliest version has none of the later text")
   await ben.shot("24-history")
 })
+
+test("a private note stays on its author's devices until it is shared into the workspace", async () => {
+  await ana.page.goto(server.url + "/#/")
+  await ana.page.click("#new-note")
+  await ana.page.check("#new-private")
+  await ana.page.click('#kind-picker button[data-kind="reflection"]')
+  await ana.page.locator("#private-badge").waitFor()
+  await ana.page.locator("#title").pressSequentially("My doubts about the panel")
+  await ana.saved()
+  // A shared note made after it: once Ben has that one, he would have the
+  // private one too if it leaked.
+  await ana.page.goto(server.url + "/#/")
+  await ana.newNote("story", "Marker after the private note")
+  await ana.upToDate()
+  await ben.page.goto(server.url + "/#/")
+  await ben.page.locator(".note-card", { hasText: "Marker after the private note" }).waitFor({ timeout: 20000 })
+  assert.equal(await ben.page.locator(".note-card", { hasText: "My doubts about the panel" }).count(), 0, "Ben does not see Ana's private note")
+
+  await ana.page.goto(server.url + "/#/")
+  await ana.page.locator(".note-card", { hasText: "My doubts about the panel" }).click()
+  await ana.page.click("#share")
+  await ana.page.waitForFunction(() => !document.getElementById("private-badge") && document.getElementById("title")?.value === "My doubts about the panel")
+  await ana.upToDate()
+  await ben.page.locator(".note-card", { hasText: "My doubts about the panel" }).waitFor({ timeout: 20000 })
+  await ben.shot("25-shared-note-arrives")
+})

@@ -49,7 +49,8 @@ export async function noteView(app, main, id) {
       h("span.badge", {}, kindLabel(note.kind)),
       note.private ? h("span.badge.private", { id: "private-badge" }, "Private") : null,
       h("span.grow"),
-      note.private ? h("button", { type: "button", id: "share", onclick: share }, "Share into workspace") : null,
+      note.private && !note.sharedAs ? h("button", { type: "button", id: "share", onclick: share }, "Share into workspace") : null,
+      note.sharedAs ? h("a.button", { href: `#/note/${encodeURIComponent(note.sharedAs)}`, id: "shared-copy" }, "Shared: open the workspace copy") : null,
       h("a.button", { href: `#/note/${encodeURIComponent(id)}/history`, id: "history-link" }, "History"),
       h("button", { type: "button", id: "export-note", onclick: exportNote }, "Export .md"),
     )
@@ -154,10 +155,9 @@ export async function noteView(app, main, id) {
 
   async function share() {
     try {
-      await core.shareNote(id)
+      const shared = await core.shareNote(id)
       toast("Shared into the workspace. Partners will see it when they sync.")
-      note = await core.getNote(id)
-      renderHead()
+      location.hash = `#/note/${encodeURIComponent(shared)}`
     } catch (err) {
       toast(explain(err))
     }
