@@ -22,11 +22,11 @@ func loadChunks(raw []byte) ([]*Change, error) {
 	var out []*Change
 	for i, ch := range chunks {
 		if ch.Type == format.ChunkDocument {
-			doc, err := format.DecodeDocument(ch.Bytes)
+			doc, err := format.DecodeDocumentLazy(ch.Bytes)
 			if err != nil {
 				return nil, fmt.Errorf("chunk %d: %w", i, err)
 			}
-			fcs, err := format.ReconstructChanges(doc)
+			fcs, err := doc.RebuildChanges()
 			if err != nil {
 				return nil, fmt.Errorf("chunk %d: %w", i, err)
 			}

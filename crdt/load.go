@@ -104,7 +104,7 @@ func (d *Doc) checkClosed(chs []*Change) error {
 
 // loadDocument fills an empty Doc from a document chunk.
 func (d *Doc) loadDocument(chunk format.Chunk) error {
-	doc, err := format.DecodeDocument(chunk.Bytes)
+	doc, err := format.DecodeDocumentLazy(chunk.Bytes)
 	if err != nil {
 		return err
 	}
@@ -114,7 +114,7 @@ func (d *Doc) loadDocument(chunk format.Chunk) error {
 	}
 	// Rebuild the changes' bytes and hashes first (without keeping their
 	// ops), then build the op set.
-	fcs, err := format.ReconstructChangeHeaders(doc)
+	fcs, err := doc.RebuildChangeHeaders()
 	if err != nil {
 		return err
 	}
@@ -138,8 +138,9 @@ func (d *Doc) loadDocument(chunk format.Chunk) error {
 	return nil
 }
 
-// loadOps builds the op set from a document's ops.
-func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
+// loadOps builds the op set from a document's ops, decoding them as it
+// goes.
+func (d *Doc) loadOps(doc *format.LazyDocument, actors []uint32) error {
 	mapID := func(id format.OpID) (opID, error) {
 		if id.Counter == 0 {
 			return opID{}, nil
@@ -149,22 +150,30 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 		}
 		return opID{counter: id.Counter, actor: actors[id.Actor]}, nil
 	}
-	// Increments first: a counter's visibility depends on them.
+	// Increments first: a counter's visibility depends on them. Only
+	// documents that have any pay for a pass to find them.
 	incs := map[opID]int64{}
-	for i := range doc.Ops {
-		if fo := &doc.Ops[i]; fo.Action == format.ActionIncrement {
-			id, err := mapID(fo.ID)
-			if err != nil {
-				return err
+	hasIncs, err := doc.HasAction(format.ActionIncrement)
+	if err != nil {
+		return err
+	}
+	if hasIncs {
+		err := doc.EachOp(func(_ int, fo *format.Op) error {
+			if fo.Action != format.ActionIncrement {
+				return nil
 			}
+			id, err := mapID(fo.ID)
 			incs[id] = scalarFromFormat(fo.Value).int()
+			return err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	var obj *object
 	var last *seqNode
 	var lastElem *op
-	for i := range doc.Ops {
-		fo := &doc.Ops[i]
+	return doc.EachOp(func(i int, fo *format.Op) error {
 		if fo.Action > maxAction {
 			return fmt.Errorf("op %d: action %d: %w", i, fo.Action, format.ErrCorrupt)
 		}
@@ -235,6 +244,6 @@ func (d *Doc) loadOps(doc *format.Document, actors []uint32) error {
 		if o.isMake() {
 			d.objs[o.id] = newObject(o.id, objTypeOf(o.action()), obj.id, o)
 		}
-	}
-	return nil
+		return nil
+	})
 }

@@ -19,16 +19,19 @@ import (
 // by hash, list other actors sorted after the author, and sort Pred by
 // (counter, actor ID), as Automerge does.
 func EncodeChange(c *Change) ([]byte, error) {
+	return encodeChange(c, len(c.Ops), func(i int) *Op { return &c.Ops[i] })
+}
+
+// encodeChange is EncodeChange over n ops that row returns (see
+// encodeOpRows); c.Ops is not read.
+func encodeChange(c *Change, n int, row func(int) *Op) ([]byte, error) {
 	if len(c.Actors) == 0 {
 		return nil, fmt.Errorf("encode change: no author: %w", ErrInvalidChange)
 	}
 	if c.StartOp == 0 {
 		return nil, fmt.Errorf("encode change: start op is 0: %w", ErrInvalidChange)
 	}
-	if err := checkOpActors(c.Ops, len(c.Actors), changeOps); err != nil {
-		return nil, fmt.Errorf("encode change: %w", err)
-	}
-	cols, err := encodeOps(c.Ops, changeOps)
+	cols, err := encodeOpRows(n, row, changeOps, len(c.Actors))
 	if err != nil {
 		return nil, fmt.Errorf("encode change: %w", err)
 	}
@@ -72,33 +75,30 @@ func columnsLen(cols []column) int {
 	return n
 }
 
-// checkOpActors checks every actor index in ops against an actor table of
+// checkOpActors checks every actor index in op i against an actor table of
 // n entries, that list IDs are not zero, and that counters fit the signed
 // delta columns.
-func checkOpActors(ops []Op, n int, layout opLayout) error {
-	bad := func(i int, what string, id OpID) error {
+func checkOpActors(i int, op *Op, n int, layout opLayout) error {
+	bad := func(what string, id OpID) error {
 		return fmt.Errorf("op %d: %s %d@%d: %w", i, what, id.Counter, id.Actor, ErrInvalidChange)
 	}
 	ok := func(id OpID) bool { return int(id.Actor) < n && id.Counter <= math.MaxInt64 }
-	for i := range ops {
-		op := &ops[i]
-		if !op.Obj.IsZero() && !ok(op.Obj) {
-			return bad(i, "obj", op.Obj)
+	if !op.Obj.IsZero() && !ok(op.Obj) {
+		return bad("obj", op.Obj)
+	}
+	if !op.Key.IsProp && !op.Key.Elem.IsZero() && !ok(op.Key.Elem) {
+		return bad("key", op.Key.Elem)
+	}
+	list := op.Pred
+	if layout == documentOps {
+		if op.ID.IsZero() || !ok(op.ID) {
+			return bad("id", op.ID)
 		}
-		if !op.Key.IsProp && !op.Key.Elem.IsZero() && !ok(op.Key.Elem) {
-			return bad(i, "key", op.Key.Elem)
-		}
-		list := op.Pred
-		if layout == documentOps {
-			if op.ID.IsZero() || !ok(op.ID) {
-				return bad(i, "id", op.ID)
-			}
-			list = op.Succ
-		}
-		for _, id := range list {
-			if id.IsZero() || !ok(id) {
-				return bad(i, "pred/succ", id)
-			}
+		list = op.Succ
+	}
+	for _, id := range list {
+		if id.IsZero() || !ok(id) {
+			return bad("pred/succ", id)
 		}
 	}
 	return nil

@@ -13,44 +13,47 @@ import (
 
 // DecodeDocument decodes one document chunk with nothing after it.
 func DecodeDocument(b []byte) (*Document, error) {
-	ch, rest, err := ReadChunk(b)
+	d, err := DecodeDocumentLazy(b)
 	if err != nil {
-		return nil, fmt.Errorf("decode document: %w", err)
+		return nil, err
 	}
-	if len(rest) != 0 {
-		return nil, fmt.Errorf("decode document: %d bytes after the chunk: %w", len(rest), ErrTrailingData)
-	}
-	return DocumentFromChunk(ch)
+	return d.decodeOps()
 }
 
 // DocumentFromChunk decodes a document chunk returned by ReadChunk or
 // SplitChunks.
 func DocumentFromChunk(ch Chunk) (*Document, error) {
-	if ch.Type != ChunkDocument {
-		return nil, fmt.Errorf("decode document: %s chunk: %w", ch.Type, ErrWrongChunkType)
-	}
-	d, err := parseDocumentBody(ch.Data)
+	d, err := LazyDocumentFromChunk(ch)
 	if err != nil {
-		return nil, fmt.Errorf("decode document: %w", err)
+		return nil, err
 	}
-	return d, nil
+	return d.decodeOps()
 }
 
-func parseDocumentBody(data []byte) (*Document, error) {
+// docOpColumns is a document's op columns, not yet decoded, and the number
+// of rows (ops plus succ entries) they may hold.
+type docOpColumns struct {
+	cols  columnSet
+	limit int
+}
+
+// parseDocumentHeader decodes everything in a document chunk but its ops,
+// which it returns as columns.
+func parseDocumentHeader(data []byte) (*Document, docOpColumns, error) {
 	r := reader{b: data}
 	d := &Document{}
 	n, err := r.count(1)
 	if err != nil {
-		return nil, fmt.Errorf("actors: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("actors: %w", err)
 	}
 	d.Actors = make([][]byte, n)
 	for i := range d.Actors {
 		if d.Actors[i], err = readActor(&r); err != nil {
-			return nil, fmt.Errorf("actor %d: %w", i, err)
+			return nil, docOpColumns{}, fmt.Errorf("actor %d: %w", i, err)
 		}
 	}
 	if n, err = r.count(32); err != nil {
-		return nil, fmt.Errorf("heads: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("heads: %w", err)
 	}
 	d.Heads = make([]ChangeHash, n)
 	for i := range d.Heads {
@@ -59,47 +62,44 @@ func parseDocumentBody(data []byte) (*Document, error) {
 	}
 	changeHdrs, err := readColumnHeaders(&r)
 	if err != nil {
-		return nil, fmt.Errorf("change columns: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("change columns: %w", err)
 	}
 	opHdrs, err := readColumnHeaders(&r)
 	if err != nil {
-		return nil, fmt.Errorf("op columns: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("op columns: %w", err)
 	}
 	budget := maxInflated
 	changeCols, err := readColumnData(&r, changeHdrs, true, &budget)
 	if err != nil {
-		return nil, fmt.Errorf("change columns: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("change columns: %w", err)
 	}
 	opCols, err := readColumnData(&r, opHdrs, true, &budget)
 	if err != nil {
-		return nil, fmt.Errorf("op columns: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("op columns: %w", err)
 	}
 	if !r.done() {
 		d.HeadIndexes = make([]uint64, len(d.Heads))
 		for i := range d.HeadIndexes {
 			if d.HeadIndexes[i], err = r.uleb(); err != nil {
-				return nil, fmt.Errorf("head index %d: %w", i, err)
+				return nil, docOpColumns{}, fmt.Errorf("head index %d: %w", i, err)
 			}
 		}
 		if !r.done() {
-			return nil, fmt.Errorf("%d bytes after head indexes: %w", r.remaining(), ErrTrailingData)
+			return nil, docOpColumns{}, fmt.Errorf("%d bytes after head indexes: %w", r.remaining(), ErrTrailingData)
 		}
 	}
 	// Rows are bounded by the bytes of the chunk, not by inflated bytes:
 	// deflated padding must not buy a hostile input more rows.
 	limit := rowLimit(len(data))
 	if d.Changes, err = decodeChangeMetas(changeCols, len(d.Actors), limit); err != nil {
-		return nil, fmt.Errorf("change columns: %w", err)
+		return nil, docOpColumns{}, fmt.Errorf("change columns: %w", err)
 	}
 	for i, hi := range d.HeadIndexes {
 		if hi >= uint64(len(d.Changes)) {
-			return nil, fmt.Errorf("head index %d is %d, only %d changes: %w", i, hi, len(d.Changes), ErrCorrupt)
+			return nil, docOpColumns{}, fmt.Errorf("head index %d is %d, only %d changes: %w", i, hi, len(d.Changes), ErrCorrupt)
 		}
 	}
-	if d.Ops, err = decodeOps(opCols, documentOps, len(d.Actors), limit); err != nil {
-		return nil, fmt.Errorf("op columns: %w", err)
-	}
-	return d, nil
+	return d, docOpColumns{cols: opCols, limit: limit}, nil
 }
 
 // decodeChangeMetas decodes the change metadata columns.
@@ -216,9 +216,6 @@ func EncodeDocumentUncompressed(d *Document) ([]byte, error) {
 }
 
 func encodeDocument(d *Document, compress bool) ([]byte, error) {
-	if err := checkOpActors(d.Ops, len(d.Actors), documentOps); err != nil {
-		return nil, fmt.Errorf("encode document: %w", err)
-	}
 	headIdx := d.HeadIndexes
 	if len(headIdx) != len(d.Heads) {
 		var err error
@@ -230,7 +227,7 @@ func encodeDocument(d *Document, compress bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode document: %w", err)
 	}
-	opCols, err := encodeOps(d.Ops, documentOps)
+	opCols, err := encodeOps(d.Ops, documentOps, len(d.Actors))
 	if err != nil {
 		return nil, fmt.Errorf("encode document: %w", err)
 	}

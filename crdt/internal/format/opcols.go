@@ -15,7 +15,14 @@ const (
 
 // encodeOps writes ops as columns sorted by specification. Empty columns
 // are included here and dropped by packColumns.
-func encodeOps(ops []Op, layout opLayout) ([]column, error) {
+func encodeOps(ops []Op, layout opLayout, numActors int) ([]column, error) {
+	return encodeOpRows(len(ops), func(i int) *Op { return &ops[i] }, layout, numActors)
+}
+
+// encodeOpRows is encodeOps over n ops that row returns one at a time (it
+// may reuse one Op), so that callers holding ops in another form need not
+// build an []Op. Every actor index is checked against numActors.
+func encodeOpRows(n int, row func(int) *Op, layout opLayout, numActors int) ([]column, error) {
 	var (
 		objActor, keyActor, idActor, listActor = newUintEncoder(), newUintEncoder(), newUintEncoder(), newUintEncoder()
 		objCtr, action, listCount              = newUintEncoder(), newUintEncoder(), newUintEncoder()
@@ -25,8 +32,11 @@ func encodeOps(ops []Op, layout opLayout) ([]column, error) {
 		expand                                 = &boolEncoder{maybe: true}
 		vals                                   = newValueEncoder()
 	)
-	for i := range ops {
-		op := &ops[i]
+	for i := range n {
+		op := row(i)
+		if err := checkOpActors(i, op, numActors, layout); err != nil {
+			return nil, err
+		}
 		if op.Obj.IsZero() {
 			objActor.appendNull()
 			objCtr.appendNull()
@@ -164,8 +174,17 @@ func rowLimit(n int) int {
 	return n*perByte + floor
 }
 
-// decodeOps decodes the op columns. limit bounds ops plus list entries.
-func decodeOps(cs columnSet, layout opLayout, numActors int, limit int) ([]Op, error) {
+// opReader decodes op rows one at a time.
+type opReader struct {
+	dec    opDecoder
+	layout opLayout
+	n      int // rows
+	budget int // pred/succ entries still allowed
+}
+
+// newOpReader prepares to decode the op columns. limit bounds ops plus
+// list entries.
+func newOpReader(cs columnSet, layout opLayout, numActors int, limit int) (*opReader, error) {
 	n, err := countRows(cs.get(specAction), limit)
 	if err != nil {
 		return nil, fmt.Errorf("action column: %w", err)
@@ -174,29 +193,47 @@ func decodeOps(cs columnSet, layout opLayout, numActors int, limit int) ([]Op, e
 	if layout == documentOps {
 		listSpecs = [3]uint32{specSuccGroup, specSuccActor, specSuccCtr}
 	}
-	d := opDecoder{
-		objActor:  newUintDecoder(cs.get(specObjActor)),
-		objCtr:    newUintDecoder(cs.get(specObjCtr)),
-		keyActor:  newUintDecoder(cs.get(specKeyActor)),
-		keyCtr:    newDeltaDecoder(cs.get(specKeyCtr)),
-		keyStr:    newStrDecoder(cs.get(specKeyStr)),
-		idActor:   newUintDecoder(cs.get(specIDActor)),
-		idCtr:     newDeltaDecoder(cs.get(specIDCtr)),
-		insert:    newBoolDecoder(cs.get(specInsert)),
-		action:    newUintDecoder(cs.get(specAction)),
-		vals:      newValueDecoder(cs.get(specValMeta), cs.get(specValRaw)),
-		listCount: newUintDecoder(cs.get(listSpecs[0])),
-		listActor: newUintDecoder(cs.get(listSpecs[1])),
-		listCtr:   newDeltaDecoder(cs.get(listSpecs[2])),
-		expand:    newBoolDecoder(cs.get(specExpand)),
-		markName:  newStrDecoder(cs.get(specMarkName)),
-		numActors: uint64(numActors),
+	return &opReader{
+		dec: opDecoder{
+			objActor:  newUintDecoder(cs.get(specObjActor)),
+			objCtr:    newUintDecoder(cs.get(specObjCtr)),
+			keyActor:  newUintDecoder(cs.get(specKeyActor)),
+			keyCtr:    newDeltaDecoder(cs.get(specKeyCtr)),
+			keyStr:    newStrDecoder(cs.get(specKeyStr)),
+			idActor:   newUintDecoder(cs.get(specIDActor)),
+			idCtr:     newDeltaDecoder(cs.get(specIDCtr)),
+			insert:    newBoolDecoder(cs.get(specInsert)),
+			action:    newUintDecoder(cs.get(specAction)),
+			vals:      newValueDecoder(cs.get(specValMeta), cs.get(specValRaw)),
+			listCount: newUintDecoder(cs.get(listSpecs[0])),
+			listActor: newUintDecoder(cs.get(listSpecs[1])),
+			listCtr:   newDeltaDecoder(cs.get(listSpecs[2])),
+			expand:    newBoolDecoder(cs.get(specExpand)),
+			markName:  newStrDecoder(cs.get(specMarkName)),
+			numActors: uint64(numActors),
+		},
+		layout: layout,
+		n:      n,
+		budget: limit - n,
+	}, nil
+}
+
+// next decodes the next row into op, appending its pred or succ list to
+// ids (op's list aliases ids until ids grows again).
+func (r *opReader) next(op *Op, ids *[]OpID) error {
+	return r.dec.next(op, r.layout, ids, &r.budget)
+}
+
+// decodeOps decodes the op columns. limit bounds ops plus list entries.
+func decodeOps(cs columnSet, layout opLayout, numActors int, limit int) ([]Op, error) {
+	r, err := newOpReader(cs, layout, numActors, limit)
+	if err != nil {
+		return nil, err
 	}
-	ops := make([]Op, n)
-	budget := limit - n
+	ops := make([]Op, r.n)
 	var ids []OpID // backing store for every op's pred or succ list
 	for i := range ops {
-		if err := d.next(&ops[i], layout, &ids, &budget); err != nil {
+		if err := r.next(&ops[i], &ids); err != nil {
 			return nil, fmt.Errorf("op %d: %w", i, err)
 		}
 	}
