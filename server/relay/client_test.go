@@ -145,6 +145,7 @@ type client struct {
 	rejoined    int // peer messages after the first
 	ephemeral   []wire.Message
 	errors      []wire.Message
+	remoteHeads []wire.Message // remote-heads-changed received
 }
 
 type clientDoc struct {
@@ -171,6 +172,12 @@ func (e *env) connectWith(secret, peerID string, setup func(*websocket.Conn)) *c
 // joinOn joins as peerID on ws and starts the client's reader.
 func (e *env) joinOn(ws *websocket.Conn, peerID string, setup func(*websocket.Conn)) *client {
 	e.t.Helper()
+	return e.joinStorage(ws, peerID, "", setup)
+}
+
+// joinStorage joins as a peer with storage: its join carries storageID.
+func (e *env) joinStorage(ws *websocket.Conn, peerID, storageID string, setup func(*websocket.Conn)) *client {
+	e.t.Helper()
 	if setup != nil {
 		setup(ws)
 	}
@@ -182,7 +189,7 @@ func (e *env) joinOn(ws *websocket.Conn, peerID string, setup func(*websocket.Co
 	e.t.Cleanup(func() { _ = ws.Close() })
 	go c.readLoop()
 	c.write(wire.Message{Type: wire.TypeJoin, SenderID: peerID,
-		PeerMetadata: &wire.PeerMetadata{}, SupportedProtocolVersions: []string{"1"}})
+		PeerMetadata: &wire.PeerMetadata{StorageID: storageID}, SupportedProtocolVersions: []string{"1"}})
 	m := c.next()
 	if m.Type != wire.TypePeer {
 		e.t.Fatalf("first reply = %s, want peer", m.Type)
@@ -308,6 +315,8 @@ func (c *client) handle(m wire.Message) {
 		c.errors = append(c.errors, m)
 	case wire.TypePeer:
 		c.rejoined++
+	case wire.TypeRemoteHeadsChanged:
+		c.remoteHeads = append(c.remoteHeads, m)
 	default:
 		c.t.Fatalf("unexpected %s from the relay", m.Type)
 	}

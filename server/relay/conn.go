@@ -57,9 +57,11 @@ type conn struct {
 	dlMu     sync.Mutex
 	stopping bool
 
-	mu     sync.Mutex
-	peerID string               // client peerId after join
-	sentAt map[string]time.Time // last unanswered sync per document, for the RTT metric
+	mu        sync.Mutex
+	peerID    string               // client peerId after join
+	sentAt    map[string]time.Time // last unanswered sync per document, for the RTT metric
+	storageID string               // the peer's storageId from its join, if usable (gossip.go)
+	subs      map[string]struct{}  // storage IDs the session subscribed to (gossip.go)
 }
 
 func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
@@ -101,6 +103,7 @@ func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
 		open:      map[string]struct{}{},
 		bucket:    newBucket(s.cfg.RateLimit, s.cfg.RateBurst, s.cfg.Now()),
 		sentAt:    map[string]time.Time{},
+		subs:      map[string]struct{}{},
 		closeCode: websocket.CloseNormalClosure,
 	}
 	c.log = s.log.With("conn", c.num, "token", tok.ID, "workspace", tok.Workspace)

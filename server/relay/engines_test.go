@@ -23,6 +23,7 @@ func TestEveryEngine(t *testing.T) {
 			t.Run("CreateRequestLive", func(t *testing.T) { scenarioCreateRequestLive(t, newEnv(t, withEngine)) })
 			t.Run("Restart", func(t *testing.T) { scenarioRestart(t, newEnv(t, withEngine)) })
 			t.Run("JSInterop", func(t *testing.T) { scenarioJSInterop(t, newEnv(t, withEngine)) })
+			t.Run("GossipRelayHeads", func(t *testing.T) { scenarioGossipRelayHeads(t, newEnv(t, withEngine)) })
 		})
 	}
 }

@@ -78,12 +78,10 @@ func (h *hub) openWaiters(d *docsync.Document, ws string) docsync.Effects {
 		if err != nil {
 			continue // its request was not a sync message: it stays out
 		}
-		eff.Store = append(eff.Store, e.Store...)
-		for _, s := range e.Send {
-			if s.Msg.Type != wire.TypeDocUnavailable { // it was told already
-				eff.Send = append(eff.Send, s)
-			}
-		}
+		e.Send = slices.DeleteFunc(e.Send, func(s docsync.Send) bool {
+			return s.Msg.Type == wire.TypeDocUnavailable // it was told already
+		})
+		eff.Append(e)
 	}
 	return eff
 }
@@ -142,6 +140,7 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 	for _, s := range eff.Send {
 		h.s.deliver(s)
 	}
+	h.s.gossip(e.doc, eff)
 	h.markIdle(e)
 	return ferr
 }

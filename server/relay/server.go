@@ -41,6 +41,7 @@ type Server struct {
 	hub       *hub
 	peerID    string
 	storageID string
+	clock     gossipClock
 
 	closing atomic.Bool
 	stop    chan struct{} // closed by Close: stops the janitor

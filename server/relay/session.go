@@ -35,9 +35,14 @@ func (c *conn) handle(m wire.Message) bool {
 			c.ephemeral(m)
 		}
 		return true
+	case wire.TypeRemoteSubscriptionChange:
+		c.subscriptionChange(m)
+		return true
+	case wire.TypeRemoteHeadsChanged:
+		c.remoteHeads(m)
+		return true
 	default:
-		// doc-unavailable (the relay never requests), the remote-*
-		// gossip (the relay keeps no remote heads), peer and error:
+		// doc-unavailable (the relay never requests), peer and error:
 		// accepted and ignored.
 		return true
 	}
@@ -53,6 +58,7 @@ func (c *conn) join(m wire.Message) bool {
 		return false
 	}
 	c.leaveAll()
+	c.resetGossip(m)
 	c.gen++
 	c.session = docsync.PeerID(fmt.Sprintf("c%d.%d", c.num, c.gen))
 	prev := c.peerIDOr()
@@ -130,8 +136,7 @@ func (c *conn) syncMessage(m wire.Message) bool {
 			eff = c.s.hub.openWaiters(d, c.token.Workspace)
 		}
 		mine, err := d.Handle(c.session, m)
-		eff.Store = append(eff.Store, mine.Store...)
-		eff.Send = append(eff.Send, mine.Send...)
+		eff.Append(mine)
 		return eff, err
 	})
 	switch {
