@@ -81,16 +81,31 @@ func (p recValue) unpack() Value {
 }
 
 // recRow is an op of a rebuilt change: a stored op, or a recreated delete.
+// Op IDs are split into counters and actors to save the padding of three
+// OpIDs.
 type recRow struct {
-	id, obj, elem  OpID // elem: the key when !isProp
-	val            recValue
-	action         Action
-	predLo, predHi int32 // the links naming this op as a successor
-	prop           int32 // the key (index into strs) when isProp
-	mark           int32 // mark name: index into strs plus one, 0 for none
-	insert, isProp bool
-	expand         bool
+	idCtr, objCtr, elemCtr       uint64 // elem: the key when !isProp
+	valNum                       uint64
+	valStr                       string
+	action                       Action
+	idActor, objActor, elemActor uint32
+	predLo, predHi               int32 // the links naming this op as a successor
+	prop                         int32 // the key (index into strs) when isProp
+	mark                         int32 // mark name: index into strs plus one, 0 for none
+	valType                      ValueType
+	insert, isProp, expand       bool
 }
+
+func (r *recRow) id() OpID   { return OpID{Counter: r.idCtr, Actor: r.idActor} }
+func (r *recRow) obj() OpID  { return OpID{Counter: r.objCtr, Actor: r.objActor} }
+func (r *recRow) elem() OpID { return OpID{Counter: r.elemCtr, Actor: r.elemActor} }
+
+func (r *recRow) setValue(v *Value) {
+	p := packValue(v)
+	r.valType, r.valNum, r.valStr = p.typ, p.num, p.str
+}
+
+func (r *recRow) value() Value { return recValue{typ: r.valType, num: r.valNum, str: r.valStr}.unpack() }
 
 // idKey is an op ID with a row: the op's own row, or for a succ entry the
 // row of the op that lists it.
@@ -130,9 +145,13 @@ func (t *rebuildRows) row(i int32) *recRow {
 	return &t.dels[int(i)-len(t.rows)]
 }
 
+// rebuildSize is how many ops and succ entries a document holds, to size
+// the rebuild's arrays.
+type rebuildSize struct{ ops, succs int }
+
 // rebuild reconstructs the changes d.Changes describes from the ops src
-// yields (d.Ops is not read); sizeHint is the number of ops if known.
-func rebuild(d *Document, src opSource, sizeHint int, keepOps bool) ([]*Change, error) {
+// yields (d.Ops is not read).
+func rebuild(d *Document, src opSource, size rebuildSize, keepOps bool) ([]*Change, error) {
 	nActors := len(d.Actors)
 	cmpActor := func(a, b uint32) int { return bytes.Compare(d.Actors[a], d.Actors[b]) }
 	cmpID := func(a, b OpID) int {
@@ -159,7 +178,7 @@ func rebuild(d *Document, src opSource, sizeHint int, keepOps bool) ([]*Change, 
 		byActor[m.Actor] = append(list, int32(i))
 	}
 
-	t, seq, err := collectRows(src, nActors, sizeHint)
+	t, seq, err := collectRows(src, nActors, size)
 	if err != nil {
 		return nil, err
 	}
@@ -211,12 +230,12 @@ func rebuild(d *Document, src opSource, sizeHint int, keepOps bool) ([]*Change, 
 		nPreds := 0
 		for _, k := range ops {
 			r := t.row(k.row)
-			use(r.obj)
+			use(r.obj())
 			if !r.isProp {
-				use(r.elem)
+				use(r.elem())
 			}
 			for _, l := range t.links[r.predLo:r.predHi] {
-				use(t.rows[l.row].id)
+				use(t.rows[l.row].id())
 			}
 			nPreds += int(r.predHi - r.predLo)
 		}
@@ -238,18 +257,18 @@ func rebuild(d *Document, src opSource, sizeHint int, keepOps bool) ([]*Change, 
 		// preds, which must have room for them.
 		fill := func(k int, op *Op, preds []OpID) []OpID {
 			r := t.row(ops[k].row)
-			*op = Op{Obj: tr(r.obj), Insert: r.insert, Action: r.action, Value: r.val.unpack(), Expand: r.expand}
+			*op = Op{Obj: tr(r.obj()), Insert: r.insert, Action: r.action, Value: r.value(), Expand: r.expand}
 			if r.isProp {
 				op.Key = Key{Prop: t.strs[r.prop], IsProp: true}
 			} else {
-				op.Key.Elem = tr(r.elem)
+				op.Key.Elem = tr(r.elem())
 			}
 			if r.mark > 0 {
 				op.MarkName = t.strs[r.mark-1]
 			}
 			start := len(preds)
 			for _, l := range t.links[r.predLo:r.predHi] {
-				preds = append(preds, t.rows[l.row].id)
+				preds = append(preds, t.rows[l.row].id())
 			}
 			ps := preds[start:]
 			slices.SortFunc(ps, cmpID)
@@ -311,9 +330,9 @@ func rebuild(d *Document, src opSource, sizeHint int, keepOps bool) ([]*Change, 
 // collectRows copies the ops src yields into rows, pairs succ entries with
 // the ops they name, recreates deletes, and returns every op's ID and row
 // sorted by (actor, counter).
-func collectRows(src opSource, nActors int, sizeHint int) (*rebuildRows, []idKey, error) {
-	t := &rebuildRows{rows: make([]recRow, 0, sizeHint)}
-	keys := make([]idKey, 0, sizeHint)
+func collectRows(src opSource, nActors int, size rebuildSize) (*rebuildRows, []idKey, error) {
+	t := &rebuildRows{rows: make([]recRow, 0, size.ops), links: make([]idKey, 0, size.succs)}
+	keys := make([]idKey, 0, size.ops)
 	strIdx := map[string]int32{}
 	intern := func(s string) int32 {
 		i, ok := strIdx[s]
@@ -331,12 +350,13 @@ func collectRows(src opSource, nActors int, sizeHint int) (*rebuildRows, []idKey
 		if i >= math.MaxInt32/2 {
 			return fmt.Errorf("op %d: too many ops: %w", i, ErrTooLarge)
 		}
-		r := recRow{id: op.ID, obj: op.Obj, val: packValue(&op.Value), action: op.Action,
-			insert: op.Insert, isProp: op.Key.IsProp, expand: op.Expand}
+		r := recRow{idCtr: op.ID.Counter, idActor: op.ID.Actor, objCtr: op.Obj.Counter, objActor: op.Obj.Actor,
+			action: op.Action, insert: op.Insert, isProp: op.Key.IsProp, expand: op.Expand}
+		r.setValue(&op.Value)
 		if op.Key.IsProp {
 			r.prop = intern(op.Key.Prop)
 		} else {
-			r.elem = op.Key.Elem
+			r.elemCtr, r.elemActor = op.Key.Elem.Counter, op.Key.Elem.Actor
 		}
 		if op.MarkName != "" {
 			r.mark = intern(op.MarkName) + 1
@@ -359,15 +379,30 @@ func collectRows(src opSource, nActors int, sizeHint int) (*rebuildRows, []idKey
 	}
 	slices.SortFunc(t.links, cmpIDKey)
 
-	// Merge the ops with the succ entries, in (actor, counter) order.
-	seq := make([]idKey, 0, len(keys))
+	// Merge the ops with the succ entries, in (actor, counter) order:
+	// once to count the deletes, then to build them.
+	nextGroup := func(lo int) int {
+		hi := lo + 1
+		for hi < len(t.links) && sameID(t.links[hi], t.links[lo]) {
+			hi++
+		}
+		return hi
+	}
+	nDels := 0
+	for lo, k := 0, 0; lo < len(t.links); lo = nextGroup(lo) {
+		for k < len(keys) && idBefore(keys[k], t.links[lo]) {
+			k++
+		}
+		if k == len(keys) || !sameID(keys[k], t.links[lo]) {
+			nDels++
+		}
+	}
+	t.dels = make([]recRow, 0, nDels)
+	seq := make([]idKey, 0, len(keys)+nDels)
 	k := 0
 	for lo := 0; lo < len(t.links); {
 		target := t.links[lo]
-		hi := lo + 1
-		for hi < len(t.links) && sameID(t.links[hi], target) {
-			hi++
-		}
+		hi := nextGroup(lo)
 		for k < len(keys) && idBefore(keys[k], target) {
 			seq = append(seq, keys[k])
 			k++
@@ -379,10 +414,10 @@ func collectRows(src opSource, nActors int, sizeHint int) (*rebuildRows, []idKey
 			// No stored op: a delete, in the object and key of the first
 			// op (in document order) it removed.
 			from := &t.rows[target.row]
-			del := recRow{id: OpID{Counter: target.ctr, Actor: target.actor}, obj: from.obj, action: ActionDelete,
-				isProp: from.isProp, prop: from.prop, elem: from.elem}
+			del := recRow{idCtr: target.ctr, idActor: target.actor, objCtr: from.objCtr, objActor: from.objActor,
+				action: ActionDelete, isProp: from.isProp, prop: from.prop, elemCtr: from.elemCtr, elemActor: from.elemActor}
 			if !from.isProp && from.insert {
-				del.elem = from.id
+				del.elemCtr, del.elemActor = from.idCtr, from.idActor
 			}
 			seq = append(seq, idKey{ctr: target.ctr, actor: target.actor, row: int32(len(t.rows) + len(t.dels))})
 			t.dels = append(t.dels, del)

@@ -36,7 +36,11 @@ func ReconstructChangeHeaders(d *Document) ([]*Change, error) {
 }
 
 func reconstruct(d *Document, keepOps bool) ([]*Change, error) {
-	return rebuild(d, opsSource(d.Ops), len(d.Ops), keepOps)
+	size := rebuildSize{ops: len(d.Ops)}
+	for i := range d.Ops {
+		size.succs += len(d.Ops[i].Succ)
+	}
+	return rebuild(d, opsSource(d.Ops), size, keepOps)
 }
 
 // RebuildChanges is ReconstructChanges for a LazyDocument: it decodes the
@@ -51,11 +55,17 @@ func (d *LazyDocument) RebuildChangeHeaders() ([]*Change, error) {
 }
 
 func (d *LazyDocument) rebuild(keepOps bool) ([]*Change, error) {
-	n, err := countRows(d.ops.cols.get(specAction), d.ops.limit)
+	// Rows in the action and succ actor columns; the decoder checks them
+	// against the other columns as it reads.
+	var size rebuildSize
+	var err error
+	if size.ops, err = countRows(d.ops.cols.get(specAction), d.ops.limit); err == nil {
+		size.succs, err = countRows(d.ops.cols.get(specSuccActor), d.ops.limit)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct changes: op columns: %w", err)
 	}
-	chs, err := rebuild(&d.Document, d.EachOp, n, keepOps)
+	chs, err := rebuild(&d.Document, d.EachOp, size, keepOps)
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct changes: %w", err)
 	}
