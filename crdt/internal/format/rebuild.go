@@ -105,7 +105,9 @@ func (r *recRow) setValue(v *Value) {
 	r.valType, r.valNum, r.valStr = p.typ, p.num, p.str
 }
 
-func (r *recRow) value() Value { return recValue{typ: r.valType, num: r.valNum, str: r.valStr}.unpack() }
+func (r *recRow) value() Value {
+	return recValue{typ: r.valType, num: r.valNum, str: r.valStr}.unpack()
+}
 
 // idKey is an op ID with a row: the op's own row, or for a succ entry the
 // row of the op that lists it.
