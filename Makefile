@@ -12,13 +12,22 @@ FUZZTIME  ?= 5s
 JS_DIR    := scripts/js
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: run build test test-go test-fuzz test-js-wasm test-node vet clean
+.PHONY: run build web test test-go test-fuzz test-js-wasm test-node vet clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
 
-build:
+# The binary embeds web/static, so the field app is built into it first.
+build: web
 	$(GO) build -o $(BIN) ./cmd/commonplace
+
+# The field app's wasm core, its precompressed copy and Go's loader: build
+# outputs (gitignored) that web/ embeds.
+WEB_STATIC := web/static
+web:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags="-s -w" -o $(WEB_STATIC)/app.wasm ./wasm/cmd/app
+	gzip -9 -n -k -f $(WEB_STATIC)/app.wasm
+	cp $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js $(WEB_STATIC)/wasm_exec.js
 
 # npm packages the Node tests use, at the versions of the lock file. Not
 # `npm ci`: cbor-x's optional native accelerator (cbor-extract 2.2.3) names
@@ -50,4 +59,4 @@ test-node: build $(JS_DIR)/node_modules/.package-lock.json
 	cd $(JS_DIR) && COMMONPLACE_BIN=$(CURDIR)/$(BIN) node --test --test-concurrency=1 $$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)
 
 clean:
-	rm -rf bin
+	rm -rf bin $(WEB_STATIC)/app.wasm $(WEB_STATIC)/app.wasm.gz $(WEB_STATIC)/wasm_exec.js
