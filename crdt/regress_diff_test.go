@@ -47,6 +47,24 @@ var regressionHistories = []struct {
 		}},
 	},
 	{
+		// Empty changes, merged, applied one by one and saved across
+		// engines. (Not through SaveIncremental or Changes(since), where
+		// automerge-go repeats empty changes; see difftest's StepChange.)
+		name: "empty changes",
+		h: difftest.History{Actors: []string{"aa01", "bb02"}, Steps: []difftest.Step{
+			{Kind: difftest.StepChange, Replica: 0, Time: 1, Ops: []difftest.Op{{Kind: difftest.MapSet, Key: "a", Value: &difftest.Node{Kind: difftest.KindInt, Int: 1}}}},
+			{Kind: difftest.StepChange, Replica: 0, Time: 2, Msg: "empty"},
+			{Kind: difftest.StepMerge, Replica: 1, Peer: 0},
+			{Kind: difftest.StepChange, Replica: 1, Time: 3},
+			{Kind: difftest.StepChange, Replica: 0, Time: 4, Ops: []difftest.Op{{Kind: difftest.MapSet, Key: "b", Value: &difftest.Node{Kind: difftest.KindBool}}}},
+			{Kind: difftest.StepSyncAll, Replica: 0, Peer: 1},
+			{Kind: difftest.StepReload, Replica: 0},
+			{Kind: difftest.StepMerge, Replica: 1, Peer: 0},
+			{Kind: difftest.StepChange, Replica: 1, Time: 5},
+			{Kind: difftest.StepReload, Replica: 1},
+		}},
+	},
+	{
 		name: "SaveIncremental after Fork",
 		h: difftest.History{Actors: []string{"aa01", "bb02"}, Steps: []difftest.Step{
 			{Kind: difftest.StepChange, Replica: 0, Time: 1, Ops: []difftest.Op{{Kind: difftest.MapSet, Key: "a", Value: &difftest.Node{Kind: difftest.KindStr, Str: "x"}}}},

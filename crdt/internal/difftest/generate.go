@@ -13,22 +13,28 @@ import (
 // every op it makes is valid at the moment it is made.
 type generator struct {
 	r      *rand.Rand
-	nsteps int
+	actors map[string]bool // used so far: two replicas never share one
 }
 
 var mapKeys = []string{"a", "b", "c", "d", "title", "é", "键", "😀", "$x", "long key with spaces"}
 
 var textPieces = []string{"a", "b", "xyz", " ", "\n", "é", "e\u0301", "漢字", "😀", "👍🏼", "\u200d", "Ω", "hello"}
 
+// actor returns a new actor ID, sometimes a short one.
 func (g *generator) actor() string {
-	id := make([]byte, 16)
-	if g.r.IntN(5) == 0 {
-		id = id[:1+g.r.IntN(4)]
+	for {
+		id := make([]byte, 16)
+		if g.r.IntN(5) == 0 {
+			id = id[:1+g.r.IntN(4)]
+		}
+		for i := range id {
+			id[i] = byte(g.r.IntN(256))
+		}
+		if s := hex.EncodeToString(id); !g.actors[s] {
+			g.actors[s] = true
+			return s
+		}
 	}
-	for i := range id {
-		id[i] = byte(g.r.IntN(256))
-	}
-	return hex.EncodeToString(id)
 }
 
 func (g *generator) str(max int) string {

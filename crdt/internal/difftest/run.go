@@ -49,7 +49,7 @@ func newRun(p Pair, actors []string) (*run, error) {
 func (p Pair) Generate(seed uint64, steps int) (History, error) {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	h := History{Seed: seed}
-	g := &generator{r: r}
+	g := &generator{r: r, actors: map[string]bool{}}
 	for range 2 + r.IntN(3) {
 		h.Actors = append(h.Actors, g.actor())
 	}

@@ -84,10 +84,11 @@ func depsPresent(d Doc, data []byte) (bool, error) {
 func (rn *run) change(r *replica, s *Step, g *generator) error {
 	ops := s.Ops
 	if g != nil {
+		// Random histories make no empty changes: automerge-go's
+		// bookkeeping takes an empty change for its parent, so its
+		// Changes(since) and SaveIncremental repeat or keep it where
+		// crdt (rightly) does not. TestDiffRegressions covers them.
 		n := 1 + g.r.IntN(5)
-		if g.r.IntN(30) == 0 {
-			n = 0 // an empty change
-		}
 		ops = nil
 		for range n {
 			tree, err := r.a.Tree()
