@@ -51,7 +51,7 @@ func handler() (http.Handler, error) {
 		peer = defaultPeerID
 	}
 	return httpsync.NewEdge(httpsync.EdgeConfig{
-		Handler:    httpsync.Config{Access: acc, Syncer: syncer, PeerID: peer},
+		Handler:    httpsync.Config{Access: acc, Syncer: syncer, PeerID: peer, ExposeWorkspace: true},
 		Store:      st,
 		Syncer:     syncer,
 		AdminToken: cloudflare.Getenv("ADMIN_TOKEN"),

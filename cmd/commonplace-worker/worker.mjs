@@ -55,13 +55,30 @@ export default {
       const auth = await callGo(env, INTERNAL + "auth", { method: "POST", headers: { Authorization: "Bearer " + token } })
       if (auth.status !== 200) return new Response("unauthorized", { status: 401 })
       const who = await auth.json()
-      const room = env.ROOMS.get(env.ROOMS.idFromName(who.workspace))
       const headers = new Headers(req.headers)
       headers.set("X-Commonplace-Auth", JSON.stringify(who))
-      return room.fetch(new Request(req.url, { headers }))
+      return room(env, who.workspace).fetch(new Request(req.url, { headers }))
     }
+    if (url.pathname === "/sync/http") return httpSync(req, env, ctx)
     return goWorker.fetch(req, env, ctx)
   },
+}
+
+function room(env, workspace) {
+  return env.ROOMS.get(env.ROOMS.idFromName(workspace))
+}
+
+// httpSync serves HTTP sync in Go, then tells the workspace's room which
+// documents changed, so WebSocket partners see HTTP peers' edits live.
+async function httpSync(req, env, ctx) {
+  const res = await goWorker.fetch(req, env, ctx)
+  const workspace = res.headers.get("X-Commonplace-Room")
+  if (!workspace) return res
+  const changed = res.headers.get("X-Commonplace-Changed") ?? ""
+  ctx.waitUntil(room(env, workspace).fetch("https://room.internal/notify", { method: "POST", body: changed }))
+  const headers = new Headers(res.headers)
+  headers.delete("X-Commonplace-Room")
+  return new Response(res.body, { status: res.status, headers })
 }
 
 // WorkspaceRoom holds the WebSockets of one workspace. Frames are handled
@@ -75,6 +92,16 @@ export class WorkspaceRoom {
   }
 
   async fetch(req) {
+    if (new URL(req.url).pathname === "/notify") {
+      // Documents an HTTP sync request changed: announce them to every
+      // socket that has them open (in turn with the frames).
+      const docs = (await req.text()).split(/,\s*/).filter(Boolean)
+      this.queue = this.queue.then(async () => {
+        for (const d of docs) await this.announce(null, d)
+      }).catch(err => console.error("room notify:", err))
+      await this.queue
+      return new Response(null, { status: 204 })
+    }
     const who = JSON.parse(req.headers.get("X-Commonplace-Auth"))
     const pair = new WebSocketPair()
     const [client, server] = Object.values(pair)
@@ -112,6 +139,7 @@ export class WorkspaceRoom {
         "X-Commonplace-Workspace": s.who.workspace,
         "X-Commonplace-Token-Id": s.who.tokenId,
         "X-Commonplace-Peer": s.peer,
+        "X-Commonplace-Others": [...this.sockets.values()].filter(o => o !== s && o.peer).map(o => o.peer).join(","),
       },
       body: data,
     })
@@ -125,8 +153,10 @@ export class WorkspaceRoom {
     }
     for (const d of f.open ?? []) s.open.add(d)
     if (f.forward && s.open.has(f.forward.doc)) {
-      const frame = b64ToBytes(f.forward.frame)
-      for (const [other, o] of this.sockets) if (other !== ws && o.open.has(f.forward.doc)) other.send(frame)
+      for (const [other, o] of this.sockets) {
+        const frame = f.forward.frames[o.peer]
+        if (other !== ws && frame && o.open.has(f.forward.doc)) other.send(b64ToBytes(frame))
+      }
     }
     for (const doc of f.changed ?? []) await this.announce(ws, doc)
   }

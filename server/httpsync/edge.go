@@ -65,6 +65,7 @@ func NewEdge(cfg EdgeConfig) (*Edge, error) {
 	if err != nil {
 		return nil, err
 	}
+	cfg.Handler = h.cfg // with its defaults filled in
 	e := &Edge{h: h, cfg: cfg, mux: http.NewServeMux()}
 	e.mux.Handle("/sync/http", h)
 	e.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/commonplace/commonplace/server/access"
 	"github.com/commonplace/commonplace/server/docsync"
@@ -32,11 +33,20 @@ type Frame struct {
 	Close string `json:"close,omitempty"`
 }
 
-// Forward is an ephemeral message to relay.
+// Forward is an ephemeral message to relay: one frame for each other
+// peer of the room (named in OthersHeader), to send to those that have
+// Doc open.
 type Forward struct {
-	Doc   string `json:"doc"`
-	Frame []byte `json:"frame"`
+	Doc    string            `json:"doc"`
+	Frames map[string][]byte `json:"frames"`
 }
+
+// OthersHeader lists, comma-separated, the peerIds of the room's other
+// joined sockets, so an ephemeral frame can be addressed to each.
+const OthersHeader = "X-Commonplace-Others"
+
+// maxOthers bounds the peers one ephemeral frame is addressed to.
+const maxOthers = 1024
 
 // maxFrame bounds one WebSocket frame handed to /internal/frame.
 const maxFrame = 16 << 20
@@ -52,11 +62,19 @@ func (e *Edge) frame(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "read frame", http.StatusBadRequest)
 		return
 	}
-	f := e.handleFrame(r, access.Token{ID: id, Workspace: ws}, r.Header.Get(PeerHeader), body)
+	var others []string
+	if o := r.Header.Get(OthersHeader); o != "" {
+		others = strings.Split(o, ",")
+	}
+	if len(others) > maxOthers {
+		http.Error(w, "too many peers", http.StatusBadRequest)
+		return
+	}
+	f := e.handleFrame(r, access.Token{ID: id, Workspace: ws}, r.Header.Get(PeerHeader), others, body)
 	writeJSON(w, f)
 }
 
-func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, body []byte) Frame {
+func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, others []string, body []byte) Frame {
 	codec := e.cfg.Handler.Codec
 	if len(body) > maxFrame {
 		return e.fail("frame too large")
@@ -104,12 +122,14 @@ func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, body 
 		if !ValidDocumentID(m.DocumentID) {
 			return Frame{}
 		}
-		m.TargetID = ""
-		b, err := codec.Encode(m)
-		if err != nil {
-			return Frame{}
+		fw := &Forward{Doc: m.DocumentID, Frames: map[string][]byte{}}
+		for _, o := range others {
+			m.TargetID = o // the originator stays the sender
+			if b, err := codec.Encode(m); err == nil {
+				fw.Frames[o] = b
+			}
 		}
-		return Frame{Forward: &Forward{Doc: m.DocumentID, Frame: b}}
+		return Frame{Forward: fw}
 	default:
 		return Frame{} // doc-unavailable, remote-*, peer, error: ignored
 	}
@@ -146,7 +166,8 @@ func (e *Edge) encode(m wire.Message, peer string) []byte {
 }
 
 func (e *Edge) fail(reason string) Frame {
-	return Frame{Replies: [][]byte{e.encode(wire.Message{Type: wire.TypeError, Message: reason}, "")}, Close: reason}
+	// An error needs a targetId; before a join the peer has no name yet.
+	return Frame{Replies: [][]byte{e.encode(wire.Message{Type: wire.TypeError, Message: reason}, "unjoined")}, Close: reason}
 }
 
 // Announcement maps each peer asked for to the frame that announces the

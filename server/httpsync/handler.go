@@ -34,6 +34,10 @@ type Config struct {
 	// Codec bounds each message; nil means wire's defaults.
 	Codec  *wire.Codec
 	Logger *slog.Logger
+	// ExposeWorkspace adds RoomHeader (the token's workspace) to a
+	// response that changed documents. The Workers entry point uses it to
+	// tell the workspace's room, and strips it before the peer sees it.
+	ExposeWorkspace bool
 }
 
 // Handler serves the HTTP sync endpoint. Mount it at /sync/http.
@@ -100,12 +104,19 @@ func (h *Handler) exchange(w http.ResponseWriter, r *http.Request, tok access.To
 	for _, c := range res.Changed {
 		w.Header().Add(ChangedHeader, c)
 	}
+	if h.cfg.ExposeWorkspace && len(res.Changed) > 0 {
+		w.Header().Set(RoomHeader, tok.Workspace)
+	}
 	h.writeBatch(w, peer, res.Replies)
 }
 
 // ChangedHeader lists (one header line each) the documents whose heads a
 // request moved.
 const ChangedHeader = "X-Commonplace-Changed"
+
+// RoomHeader carries the workspace of a changing request to the Workers
+// entry point (see Config.ExposeWorkspace).
+const RoomHeader = "X-Commonplace-Room"
 
 func (h *Handler) readBatch(r *http.Request) ([]wire.Message, string, int, error) {
 	// io.ReadAll, not io.Copy: the Workers runtime's body stream does not

@@ -8,7 +8,8 @@
 // one is split into kv_part rows under a fresh generation, written first,
 // and becomes visible only when the kv row naming that generation is
 // written: a Put is atomic without a transaction, and a crash part-way
-// leaves only unreferenced parts, which the next Put of the key deletes.
+// leaves only unreferenced parts, which the next split Put or the Delete
+// of the key removes.
 package sqlstore
 
 import (
@@ -195,7 +196,7 @@ func (s *Store) LoadRange(ctx context.Context, prefix store.Key) ([]store.Entry,
 }
 
 // Put implements store.Store: parts first (if any), then the kv row that
-// makes them the value, then the removal of older parts.
+// makes them the value. A small value costs one statement.
 func (s *Store) Put(ctx context.Context, key store.Key, value []byte) error {
 	if err := s.check(ctx); err != nil {
 		return err
@@ -228,8 +229,16 @@ ON CONFLICT (k) DO UPDATE SET gen = excluded.gen, parts = excluded.parts, v = ex
 	if err != nil {
 		return fmt.Errorf("put %s: %w", key, err)
 	}
-	if err := s.db.Exec(ctx, "DELETE FROM kv_part WHERE k = ? AND gen <> ?", k, gen); err != nil {
-		return fmt.Errorf("put %s: drop old parts: %w", key, err)
+	if len(value) > PartSize {
+		// The parts of any earlier split value are unreferenced now. A
+		// small value replacing a split one leaves them until the key is
+		// deleted or split again: harmless, since Load reads only the
+		// current generation, and rare, since the relay's split values
+		// are content-addressed snapshots that are deleted, never
+		// overwritten. This keeps a small Put to one statement.
+		if err := s.db.Exec(ctx, "DELETE FROM kv_part WHERE k = ? AND gen <> ?", k, gen); err != nil {
+			return fmt.Errorf("put %s: drop old parts: %w", key, err)
+		}
 	}
 	return nil
 }
