@@ -142,11 +142,7 @@ func (r *Repo) load(id string, entries []Entry) (*handle, error) {
 			h.wanted = true
 		}
 	}
-	for _, c := range chunks {
-		if err := h.doc.LoadIncremental(c); err != nil {
-			continue
-		}
-	}
+	loadChunks(h.doc, chunks)
 	if err := h.doc.SetActorID(r.opts.ActorID); err != nil {
 		return nil, fmt.Errorf("set actor: %w", err)
 	}
@@ -155,6 +151,25 @@ func (r *Repo) load(id string, entries []Entry) (*handle, error) {
 		h.wanted = false
 	}
 	return h, nil
+}
+
+// loadChunks applies chunks in dependency order: they are stored under
+// content hashes, so storage order says nothing about which came first,
+// and a chunk whose dependencies are not loaded yet fails. Each pass loads
+// what it can; chunks that never load (damaged) are left out.
+func loadChunks(d *crdt.Doc, chunks [][]byte) {
+	for len(chunks) > 0 {
+		var failed [][]byte
+		for _, c := range chunks {
+			if err := d.LoadIncremental(c); err != nil {
+				failed = append(failed, c)
+			}
+		}
+		if len(failed) == len(chunks) {
+			return
+		}
+		chunks = failed
+	}
 }
 
 // ActorID is the actor every local change is made by.

@@ -8,8 +8,14 @@ import (
 	"github.com/commonplace/commonplace/crdt"
 )
 
+// setTitle sets the title and a key of its own, so a lost change shows.
 func setTitle(s string) func(*crdt.Doc) error {
-	return func(d *crdt.Doc) error { return d.RootMap().Set("title", s) }
+	return func(d *crdt.Doc) error {
+		if err := d.RootMap().Set("key-"+s, true); err != nil {
+			return err
+		}
+		return d.RootMap().Set("title", s)
+	}
 }
 
 func readTitle(t *testing.T, r *Repo, id string) string {
@@ -32,7 +38,7 @@ func TestPersistAndReopen(t *testing.T) {
 		edits   int
 		compact int
 	}{
-		{"chunks only", 3, 100},
+		{"chunks only", 30, 100},
 		{"compacted", 10, 4},
 	}
 	for _, tt := range tests {
@@ -61,6 +67,16 @@ func TestPersistAndReopen(t *testing.T) {
 			want := string(rune('a' + tt.edits - 1))
 			if got := readTitle(t, r2, id); got != want {
 				t.Fatalf("reopened title %q, want %q", got, want)
+			}
+			if err := r2.Read(id, func(d *crdt.Doc) error {
+				for i := range tt.edits {
+					if v, _ := d.RootMap().Get("key-" + string(rune('a'+i))); v == nil || v.IsVoid() {
+						t.Errorf("edit %d lost after reopen", i)
+					}
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
 			}
 			if got := r2.Unconfirmed(); got != tt.edits+1 {
 				t.Fatalf("unconfirmed after reopen = %d, want %d", got, tt.edits+1)
