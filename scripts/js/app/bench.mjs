@@ -60,10 +60,12 @@ try {
   }, N_CHANGES)
   // Opening is timed on a fresh page load: the note comes from IndexedDB.
   const opens = []
+  const reloads = []
   for (let i = 0; i < 3; i++) {
     await a.page.evaluate(() => (location.hash = "#/"))
     await a.page.reload()
     await a.ready()
+    reloads.push(await interactive(a.page))
     opens.push(
       await a.page.evaluate(async ([id, n]) => {
         const t0 = performance.now()
@@ -77,6 +79,7 @@ try {
     )
   }
   figures.openNoteMs = median(opens)
+  figures.repeatVisitWithBigNoteMs = median(reloads)
   figures.openNoteChanges = N_CHANGES
 
   // Keystrokes in a 50,000-character note: keydown → text updated on
@@ -154,7 +157,8 @@ const rows = [
   ["app.wasm gzip", `${(figures.wasmGzipBytes / 1e6).toFixed(2)} MB`, "≤ 2 MB"],
   ["interactive, first visit", `${figures.firstVisitMs?.toFixed(0)} ms`, "≤ 1500 ms"],
   ["interactive, repeat visit (median of 5)", `${figures.repeatVisitMs?.toFixed(0)} ms`, "≤ 500 ms"],
-  [`open a note with ${figures.openNoteChanges} changes`, `${figures.openNoteMs?.toFixed(0)} ms`, "≤ 300 ms"],
+  [`interactive, repeat visit, ${figures.openNoteChanges}-change note stored`, `${figures.repeatVisitWithBigNoteMs?.toFixed(0)} ms`, "≤ 500 ms"],
+  [`open a note with ${figures.openNoteChanges} changes (after reload)`, `${figures.openNoteMs?.toFixed(0)} ms`, "≤ 300 ms"],
   ["keystroke → screen, 50k-char note, 8 keys/s (median / p95)", `${figures.keystrokeToScreenMsMedian?.toFixed(1)} / ${figures.keystrokeToScreenMsP95?.toFixed(1)} ms`, "≤ 16 ms"],
   ["keystroke → saved in IndexedDB (median)", `${figures.keystrokeToSavedMsMedian} ms`, ""],
   [`offline device up to date after ${figures.catchUpChanges} partner changes`, `${figures.catchUpMs} ms`, ""],

@@ -2,6 +2,7 @@
 // that cannot work.
 import { test, before, after } from "node:test"
 import assert from "node:assert/strict"
+import http from "node:http"
 import { Server, Partner } from "./harness.mjs"
 
 let server
@@ -63,5 +64,49 @@ test("a revoked invite link is refused with a clear message", async () => {
     assert.equal(await p.page.locator("#notes").count(), 0, "no workspace opened")
   } finally {
     await p.close()
+  }
+})
+
+// newerRelay stands in for a relay of another version: it passes every
+// request to the real server, except that /api/session reports API
+// version 99.
+async function newerRelay(target) {
+  const srv = http.createServer((req, res) => {
+    const up = http.request(target + req.url, { method: req.method, headers: req.headers }, r => {
+      if (req.url.startsWith("/api/session") && r.statusCode === 200) {
+        let body = ""
+        r.on("data", d => (body += d))
+        r.on("end", () => {
+          const s = JSON.parse(body)
+          s.apiVersion = 99
+          res.writeHead(200, { "content-type": "application/json" })
+          res.end(JSON.stringify(s))
+        })
+        return
+      }
+      res.writeHead(r.statusCode, r.headers)
+      r.pipe(res)
+    })
+    up.on("error", () => res.destroy())
+    req.pipe(up)
+  })
+  await new Promise(r => srv.listen(0, "127.0.0.1", r))
+  return { url: `http://127.0.0.1:${srv.address().port}`, close: () => new Promise(r => (srv.close(r), srv.closeAllConnections())) }
+}
+
+test("a relay of another version is refused with a clear message", async () => {
+  const relay = await newerRelay(server.url)
+  const { secret } = await server.token("riverside")
+  const p = await Partner.open("Tom")
+  try {
+    await p.page.goto(`${relay.url}/#join=${encodeURIComponent(secret)}`)
+    const err = p.page.locator("#join-error")
+    await err.filter({ hasText: /./ }).waitFor()
+    assert.equal(await err.getAttribute("data-code"), "wrong-version")
+    assert.match(await err.textContent(), /different version/)
+    await p.shot("03b-wrong-version")
+  } finally {
+    await p.close()
+    await relay.close()
   }
 })
