@@ -113,7 +113,9 @@ func (d *Doc) loadDocument(chunk format.Chunk) error {
 		actors[i] = d.actors.intern(a)
 	}
 	// Rebuild the changes' bytes and hashes first (without keeping their
-	// ops), then build the op set.
+	// ops), then build the op set. Each step decodes the op columns row by
+	// row, so the document's ops are never held in decoded form, and the
+	// rebuild's working memory is garbage before the op set grows.
 	fcs, err := doc.RebuildChangeHeaders()
 	if err != nil {
 		return err

@@ -25,8 +25,9 @@ func ReconstructChanges(d *Document) ([]*Change, error) {
 
 // ReconstructChangeHeaders is ReconstructChanges for callers that need the
 // changes' bytes, hashes and metadata but not their ops: the returned
-// changes have Ops nil, and the ops are built in one reused buffer, so it
-// allocates a fraction of what ReconstructChanges does on large documents.
+// changes have Ops nil, and each op is encoded through one reused Op, so
+// it allocates a fraction of what ReconstructChanges does on large
+// documents.
 func ReconstructChangeHeaders(d *Document) ([]*Change, error) {
 	chs, err := reconstruct(d, false)
 	if err != nil {
@@ -55,16 +56,14 @@ func (d *LazyDocument) RebuildChangeHeaders() ([]*Change, error) {
 }
 
 func (d *LazyDocument) rebuild(keepOps bool) ([]*Change, error) {
-	// Rows in the action and succ actor columns; the decoder checks them
-	// against the other columns as it reads.
+	// Rows in the action and succ actor columns, as sizes only: the
+	// decoder checks the columns against each other as it reads.
 	var size rebuildSize
 	var err error
-	if size.ops, err = countRows(d.ops.cols.get(specAction), d.ops.limit); err == nil {
-		size.succs, err = countRows(d.ops.cols.get(specSuccActor), d.ops.limit)
-	}
-	if err != nil {
+	if size.ops, err = countRows(d.ops.cols.get(specAction), d.ops.limit); err != nil {
 		return nil, fmt.Errorf("reconstruct changes: op columns: %w", err)
 	}
+	size.succs, _ = countRows(d.ops.cols.get(specSuccActor), d.ops.limit) // 0 if bad
 	chs, err := rebuild(&d.Document, d.EachOp, size, keepOps)
 	if err != nil {
 		return nil, fmt.Errorf("reconstruct changes: %w", err)
