@@ -349,8 +349,8 @@ func collectRows(src opSource, nActors int, size rebuildSize) (*rebuildRows, []i
 		if err := checkOpActors(i, op, nActors, documentOps); err != nil {
 			return err
 		}
-		if i >= math.MaxInt32/2 {
-			return fmt.Errorf("op %d: too many ops: %w", i, ErrTooLarge)
+		if i >= math.MaxInt32/2 || len(t.links) >= math.MaxInt32/2 {
+			return fmt.Errorf("op %d: too many ops or successors: %w", i, ErrTooLarge)
 		}
 		r := recRow{idCtr: op.ID.Counter, idActor: op.ID.Actor, objCtr: op.Obj.Counter, objActor: op.Obj.Actor,
 			action: op.Action, insert: op.Insert, isProp: op.Key.IsProp, expand: op.Expand}
