@@ -31,6 +31,7 @@ type EdgeConfig struct {
 //	POST /sync/http          the HTTP sync endpoint (Handler)
 //	GET  /healthz            "ok"
 //	POST /admin/tokens       create a workspace token (AdminToken only)
+//	POST /admin/revoke       revoke a token by id (AdminToken only)
 //	POST /internal/auth      bearer token → {workspace, tokenId, peerId, storageId}
 //	POST /internal/frame     one WebSocket frame from a socket of the
 //	                         workspace and token named in the headers
@@ -70,6 +71,7 @@ func NewEdge(cfg EdgeConfig) (*Edge, error) {
 	e.mux.Handle("/sync/http", h)
 	e.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok\n") })
 	e.mux.HandleFunc("POST /admin/tokens", e.createToken)
+	e.mux.HandleFunc("POST /admin/revoke", e.revokeToken)
 	e.mux.HandleFunc("POST /internal/auth", e.auth)
 	e.mux.HandleFunc("POST /internal/frame", e.frame)
 	e.mux.HandleFunc("GET /internal/announce", e.announce)
@@ -106,19 +108,28 @@ type tokenRequest struct {
 	Label     string `json:"label"`
 }
 
-func (e *Edge) createToken(w http.ResponseWriter, r *http.Request) {
+// admin reads the JSON body of an admin request into v, after checking
+// the admin token; false means it already answered.
+func (e *Edge) admin(w http.ResponseWriter, r *http.Request, v any) bool {
 	got := BearerToken(r)
 	if e.cfg.AdminToken == "" || subtle.ConstantTimeCompare([]byte(got), []byte(e.cfg.AdminToken)) != 1 {
 		http.Error(w, "unauthorized", http.StatusUnauthorized)
-		return
+		return false
 	}
-	var req tokenRequest
 	body, err := io.ReadAll(io.LimitReader(r.Body, 4096))
 	if err == nil {
-		err = json.Unmarshal(body, &req)
+		err = json.Unmarshal(body, v)
 	}
 	if err != nil {
-		http.Error(w, "body must be JSON {workspace, label}", http.StatusBadRequest)
+		http.Error(w, "body must be a JSON object", http.StatusBadRequest)
+		return false
+	}
+	return true
+}
+
+func (e *Edge) createToken(w http.ResponseWriter, r *http.Request) {
+	var req tokenRequest
+	if !e.admin(w, r, &req) {
 		return
 	}
 	tok, secret, err := e.cfg.Handler.Access.CreateToken(r.Context(), req.Workspace, req.Label)
@@ -131,6 +142,27 @@ func (e *Edge) createToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, map[string]string{"id": tok.ID, "workspace": tok.Workspace, "token": secret})
+}
+
+// revokeToken revokes {"id": ...}. HTTP sync refuses the token from the
+// next request on; a WebSocket already open stays open until it closes.
+func (e *Edge) revokeToken(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ID string `json:"id"`
+	}
+	if !e.admin(w, r, &req) {
+		return
+	}
+	tok, err := e.cfg.Handler.Access.RevokeToken(r.Context(), req.ID)
+	if errors.Is(err, access.ErrUnknownToken) {
+		http.Error(w, "unknown token", http.StatusNotFound)
+		return
+	}
+	if err != nil {
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	writeJSON(w, map[string]string{"id": tok.ID, "workspace": tok.Workspace})
 }
 
 // storageIDKey is where the edge keeps its automerge-repo storageId.

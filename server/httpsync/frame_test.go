@@ -3,6 +3,7 @@ package httpsync_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -172,5 +173,31 @@ func TestInternalAuth(t *testing.T) {
 	}
 	if code, _ := post(t, tg.base+"/admin/tokens", "not-admin", "application/json", []byte(`{"workspace":"x"}`)); code != http.StatusUnauthorized {
 		t.Fatalf("admin with a wrong token: %d", code)
+	}
+}
+
+// TestAdminRevoke: a revoked token is refused by HTTP sync and by the
+// room's auth from the next request on.
+func TestAdminRevoke(t *testing.T) {
+	tg, _, _ := startNative(t)
+	code, body := post(t, tg.base+"/admin/tokens", testAdmin, "application/json", []byte(`{"workspace":"alpha","label":"x"}`))
+	var created map[string]string
+	if code != 200 || json.Unmarshal(body, &created) != nil {
+		t.Fatalf("create: %d %s", code, body)
+	}
+	p := tg.peer(t, created["token"], "a")
+	p.set(t, "k", "v")
+	mustSync(t, p, randomID(t))
+	if code, body := post(t, tg.base+"/admin/revoke", testAdmin, "application/json", []byte(`{"id":"`+created["id"]+`"}`)); code != 200 {
+		t.Fatalf("revoke: %d %s", code, body)
+	}
+	if code, _ := post(t, tg.base+"/admin/revoke", testAdmin, "application/json", []byte(`{"id":"nope"}`)); code != http.StatusNotFound {
+		t.Fatalf("revoke unknown: %d", code)
+	}
+	if err := p.sync(t, randomID(t)); !errors.Is(err, httpsync.ErrUnauthorized) {
+		t.Fatalf("sync with a revoked token: %v", err)
+	}
+	if code, _ := post(t, tg.base+"/internal/auth", created["token"], "application/json", nil); code != http.StatusUnauthorized {
+		t.Fatalf("room auth with a revoked token: %d", code)
 	}
 }
