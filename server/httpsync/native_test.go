@@ -30,7 +30,8 @@ func newEdge(t testing.TB, st store.Store) *httpsync.Edge {
 	acc := access.New(st)
 	syncer := &httpsync.StoreSyncer{Store: st, Access: acc, Engine: crdtengine.New()}
 	e, err := httpsync.NewEdge(httpsync.EdgeConfig{
-		Handler:    httpsync.Config{Access: acc, Syncer: syncer, PeerID: "relay-test"},
+		// Through SyncerFunc, as a relay method would be mounted.
+		Handler:    httpsync.Config{Access: acc, Syncer: httpsync.SyncerFunc(syncer.Sync), PeerID: "relay-test", ExposeWorkspace: true},
 		Store:      st,
 		Syncer:     syncer,
 		AdminToken: testAdmin,

@@ -27,6 +27,15 @@ type Syncer interface {
 	Sync(ctx context.Context, tok access.Token, peer string, msgs []wire.Message) (Result, error)
 }
 
+// SyncerFunc adapts a function, such as a method of the WebSocket
+// relay's server, to Syncer.
+type SyncerFunc func(ctx context.Context, tok access.Token, peer string, msgs []wire.Message) (Result, error)
+
+// Sync implements Syncer.
+func (f SyncerFunc) Sync(ctx context.Context, tok access.Token, peer string, msgs []wire.Message) (Result, error) {
+	return f(ctx, tok, peer, msgs)
+}
+
 // StoreSyncer is the stateless Syncer: every call loads each document
 // from the store, answers with a sync state made for the call, writes
 // what changed and forgets everything. It needs no memory between
