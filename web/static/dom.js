@@ -51,11 +51,15 @@ export function toast(message, ms = 4000) {
   setTimeout(() => el.remove(), ms)
 }
 
+// One formatter for the whole app: building one per call (toLocaleString)
+// costs more than the rest of a keystroke's work.
+const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" })
+
 export function fmtTime(t) {
   if (!t) return ""
   const d = new Date(typeof t === "number" && t < 1e12 ? t * 1000 : t)
   if (Number.isNaN(d.getTime())) return ""
-  return d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })
+  return timeFormat.format(d)
 }
 
 export const KINDS = [

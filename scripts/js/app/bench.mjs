@@ -2,13 +2,10 @@
 // `commonplace serve` (COMMONPLACE_BIN, built with the app embedded).
 // Run through scripts/bench-app. Prints a table and, with --json FILE,
 // writes the figures as JSON.
-import { writeFile, stat, readFile } from "node:fs/promises"
-import { gzipSync } from "node:zlib"
-import { join, dirname } from "node:path"
-import { fileURLToPath } from "node:url"
+import { writeFile } from "node:fs/promises"
+import http from "node:http"
 import { Server, Partner, eventually } from "./harness.mjs"
 
-const here = dirname(fileURLToPath(import.meta.url))
 const args = process.argv.slice(2)
 const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : null
 const quick = args.includes("--quick")
@@ -19,10 +16,19 @@ const figures = {}
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const p95 = xs => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]
 
-async function wasmSize() {
-  const wasm = await readFile(join(here, "..", "..", "..", "web", "static", "app.wasm"))
-  figures.wasmBytes = wasm.length
-  figures.wasmGzipBytes = gzipSync(wasm, { level: 9 }).length
+// wasmSize reads the core as the server sends it: identity and gzip.
+async function wasmSize(base) {
+  const size = async enc => {
+    const res = await new Promise((resolve, reject) =>
+      http.get(`${base}/app.wasm`, { headers: { "accept-encoding": enc } }, resolve).on("error", reject),
+    )
+    let n = 0
+    for await (const chunk of res) n += chunk.length
+    if (res.statusCode !== 200) throw new Error(`GET /app.wasm: ${res.statusCode}`)
+    return n
+  }
+  figures.wasmBytes = await size("identity")
+  figures.wasmGzipBytes = await size("gzip")
 }
 
 // interactive is navigation start → the app's first screen is usable
@@ -36,7 +42,7 @@ const interactive = page =>
 const server = await Server.start()
 const partners = []
 try {
-  await wasmSize().catch(e => console.error("wasm size:", e.message))
+  await wasmSize(server.url)
   const { secret } = await server.token("bench")
   const a = await Partner.open("Bench A")
   partners.push(a)

@@ -18,7 +18,8 @@ export async function noteView(app, main, id) {
     const all = Object.values(states)
     const bad = all.find(s => s.state === "error")
     saveState.dataset.state = bad ? "error" : all.some(s => s.state === "saving") ? "saving" : "saved"
-    saveState.textContent = bad ? `Not saved — ${explain(bad.err)}` : saveState.dataset.state === "saving" ? "Saving…" : "Saved on this device"
+    const why = bad?.err?.code === "quota" ? "this device's storage is full or failing; the text stays on screen and is retried." : explain(bad?.err)
+    saveState.textContent = bad ? `Not saved — ${why}` : saveState.dataset.state === "saving" ? "Saving…" : "Saved on this device"
     // Storage trouble concerns every note: say it where it stays visible.
     if (bad?.err?.code === "quota") banner("quota", explain(bad.err))
     else if (!bad) banner("quota", null)
@@ -56,7 +57,11 @@ export async function noteView(app, main, id) {
     )
   }
 
+  let conflictsKey = null
   function renderConflicts() {
+    const key = JSON.stringify(note.conflicts ?? {})
+    if (key === conflictsKey) return
+    conflictsKey = key
     const fields = Object.entries(note.conflicts ?? {}).filter(([, vs]) => vs?.length > 1)
     if (!fields.length) return replace(conflicts)
     replace(
@@ -93,8 +98,19 @@ export async function noteView(app, main, id) {
   }
 
   const names = members.map(m => m.name).filter(Boolean)
+  // The side panel is rebuilt only when what it shows changed: typing in
+  // the body changes nothing here but the "changed" time.
+  let sideKey = null
+  const stamp = h("p.meta", { id: "stamp" })
+  function renderStamp() {
+    stamp.textContent = `Created ${fmtTime(note.created?.at)} · changed ${fmtTime(note.changed?.at)}`
+  }
   function renderSide(force) {
+    renderStamp()
+    const key = JSON.stringify([note.kind, note.tags, note.participants, note.place, note.session, note.links, note.backlinks])
+    if (!force && key === sideKey) return
     if (!force && side.contains(document.activeElement) && document.activeElement !== document.body) return
+    sideKey = key
     const others = allNotes.filter(n => n.id !== id)
     const titleOf = nid => allNotes.find(n => n.id === nid)?.title || "Untitled"
     replace(
@@ -126,7 +142,7 @@ export async function noteView(app, main, id) {
       note.backlinks?.length
         ? h("ul", { id: "backlinks" }, note.backlinks.map(b => h("li", {}, h("a", { href: `#/note/${encodeURIComponent(b.id ?? b)}` }, b.title ?? titleOf(b)))))
         : h("p.hint", { id: "backlinks" }, "No note links here yet."),
-      h("p.meta", {}, `Created ${fmtTime(note.created?.at)} · changed ${fmtTime(note.changed?.at)}`),
+      stamp,
     )
   }
 
