@@ -46,6 +46,9 @@ vet:
 
 test-go: $(JS_DIR)/node_modules/.package-lock.json
 	$(GO) test -count=1 ./...
+	# crdt against automerge-go over thousands of random multi-actor histories
+	# (the default run above does 300).
+	$(GO) test -count=1 ./crdt -run '^TestDiffAgainstAutomergeGo$$' -crdt.histories=3000
 
 # Every fuzz target runs briefly; corpora regressions under testdata/fuzz run in test-go too.
 test-fuzz:
