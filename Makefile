@@ -12,7 +12,7 @@ FUZZTIME  ?= 5s
 JS_DIR    := scripts/js
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: run build web test test-go test-fuzz test-js-wasm test-node vet clean
+.PHONY: run build web worker test test-go test-fuzz test-js-wasm test-node test-worker vet clean
 
 run: build
 	$(BIN) serve --addr $(ADDR) --data $(DATA)
@@ -38,7 +38,7 @@ $(JS_DIR)/node_modules/.package-lock.json: $(JS_DIR)/package.json $(JS_DIR)/pack
 	cd $(JS_DIR) && npm install --no-audit --no-fund
 	touch $@
 
-test: vet test-go test-fuzz test-js-wasm test-node
+test: vet test-go test-fuzz test-js-wasm test-node test-worker
 	@echo "make test: all suites passed"
 
 vet:
@@ -60,6 +60,22 @@ test-js-wasm:
 
 test-node: build $(JS_DIR)/node_modules/.package-lock.json
 	cd $(JS_DIR) && COMMONPLACE_BIN=$(CURDIR)/$(BIN) node --test --test-concurrency=1 $$(find . -path ./node_modules -prune -o -name '*.test.mjs' -print | sort)
+
+# The relay as a Cloudflare Worker, tested under `wrangler dev --local` with a
+# fresh local D1. wrangler lives in its own npm package so the other Node
+# tests stay light.
+WORKER_DIR := cmd/commonplace-worker
+WORKER_JS  := $(JS_DIR)/worker
+worker:
+	cd $(WORKER_DIR) && $(GO) run github.com/syumai/workers/cmd/workers-assets-gen -mode=go
+	cd $(WORKER_DIR) && GOOS=js GOARCH=wasm $(GO) build -o build/app.wasm .
+
+$(WORKER_JS)/node_modules/.package-lock.json: $(WORKER_JS)/package.json $(WORKER_JS)/package-lock.json
+	cd $(WORKER_JS) && npm ci --no-audit --no-fund
+	touch $@
+
+test-worker: worker $(JS_DIR)/node_modules/.package-lock.json $(WORKER_JS)/node_modules/.package-lock.json
+	cd $(JS_DIR) && node --test --test-concurrency=1 worker/suite.mjs < /dev/null
 
 clean:
 	rm -rf bin $(WEB_STATIC)/app.wasm $(WEB_STATIC)/app.wasm.gz $(WEB_STATIC)/wasm_exec.js
