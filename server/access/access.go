@@ -49,11 +49,23 @@ type Service struct {
 	// mu makes read-modify-write sequences atomic within this process:
 	// claiming a document, creating and revoking tokens.
 	mu sync.Mutex
+
+	// owners caches document owners. A claim never changes once made,
+	// so a cached owner cannot go stale; only found owners are cached
+	// (an unclaimed document may be claimed any moment). The relay asks
+	// for every incoming message, and a store read there queues behind
+	// in-flight commits.
+	ownersMu sync.Mutex
+	owners   map[string]string
 }
+
+// maxCachedOwners bounds the owner cache; past it an arbitrary entry
+// makes room.
+const maxCachedOwners = 1 << 16
 
 // New returns a Service on s.
 func New(s store.Store) *Service {
-	return &Service{st: s, now: time.Now}
+	return &Service{st: s, now: time.Now, owners: map[string]string{}}
 }
 
 // Keys under which access data lives.

@@ -54,6 +54,9 @@ func (s *Service) DocWorkspace(ctx context.Context, docID string) (string, error
 	if err := validDocID(docID); err != nil {
 		return "", err
 	}
+	if owner, ok := s.cachedOwner(docID); ok {
+		return owner, nil
+	}
 	b, err := s.st.Load(ctx, docKey(docID))
 	if errors.Is(err, store.ErrNotFound) {
 		return "", fmt.Errorf("%w: document %s", ErrNotFound, docID)
@@ -61,7 +64,27 @@ func (s *Service) DocWorkspace(ctx context.Context, docID string) (string, error
 	if err != nil {
 		return "", fmt.Errorf("owner of %s: %w", docID, err)
 	}
+	s.cacheOwner(docID, string(b))
 	return string(b), nil
+}
+
+func (s *Service) cachedOwner(docID string) (string, bool) {
+	s.ownersMu.Lock()
+	defer s.ownersMu.Unlock()
+	owner, ok := s.owners[docID]
+	return owner, ok
+}
+
+func (s *Service) cacheOwner(docID, owner string) {
+	s.ownersMu.Lock()
+	defer s.ownersMu.Unlock()
+	if _, ok := s.owners[docID]; !ok && len(s.owners) >= maxCachedOwners {
+		for k := range s.owners {
+			delete(s.owners, k)
+			break
+		}
+	}
+	s.owners[docID] = owner
 }
 
 // ClaimDoc makes workspace the owner of docID unless another workspace
@@ -84,6 +107,7 @@ func (s *Service) ClaimDoc(ctx context.Context, docID, workspace string) (owner 
 	if err := s.st.Put(ctx, docKey(docID), []byte(workspace)); err != nil {
 		return "", fmt.Errorf("claim %s for %s: %w", docID, workspace, err)
 	}
+	s.cacheOwner(docID, workspace)
 	return workspace, nil
 }
 

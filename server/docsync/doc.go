@@ -116,6 +116,28 @@ type Document struct {
 	// chunks and chunkBytes count the incremental entries in stored;
 	// snapshotBytes weighs its snapshots. They drive compaction.
 	chunks, chunkBytes, snapshotBytes int
+	// holding is set between HoldWrites and FlushWrites; dirty says a
+	// held input changed the document.
+	holding, dirty bool
+}
+
+// HoldWrites makes the following inputs return no store operations: the
+// changes they bring are written together, as one chunk, by FlushWrites.
+// A runtime that has several messages for the document in hand uses it
+// to pay for one write instead of one per message. The messages those
+// inputs return must wait until FlushWrites' operations are done, like
+// any message after its own Effects' Store.
+func (d *Document) HoldWrites() { d.holding = true }
+
+// FlushWrites ends HoldWrites and returns the store operations for every
+// change the held inputs brought: one chunk, or a compaction.
+func (d *Document) FlushWrites() []Op {
+	dirty := d.dirty
+	d.holding, d.dirty = false, false
+	if !dirty {
+		return nil
+	}
+	return d.persist()
 }
 
 // ID returns the document ID.
@@ -197,10 +219,15 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 		return Effects{}, fmt.Errorf("document %s: %w", d.id, err)
 	}
 	var eff Effects
-	changed := !equalHeads(before, d.doc.Heads())
+	after := d.doc.Heads()
+	changed := !equalHeads(before, after)
 	if changed {
-		eff.Store = d.persist()
-		eff.Heads = d.doc.Heads()
+		if d.holding {
+			d.dirty = true
+		} else {
+			eff.Store = d.persist()
+		}
+		eff.Heads = after
 	}
 	if theirs, err := SyncHeads(m.Data); err == nil {
 		SortHashes(theirs)
@@ -209,7 +236,7 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 			eff.Announced = append(eff.Announced, PeerHeads{Peer: from, Heads: theirs})
 		}
 	}
-	if len(d.doc.Heads()) == 0 && m.Type == wire.TypeRequest {
+	if len(after) == 0 && m.Type == wire.TypeRequest {
 		// We have nothing either: say so rather than answer with an
 		// empty document, or the requester's find() waits forever. The
 		// peer stays open, as it asked: if the document gets content

@@ -35,6 +35,7 @@ func TestCore(t *testing.T) {
 		{"UnexpectedType", testUnexpectedType},
 		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
 		{"HeadsReportedWhenDurable", testHeadsReportedWhenDurable},
+		{"HeldWritesStoreOneChunk", testHeldWritesStoreOneChunk},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)
@@ -401,5 +402,52 @@ func testBigDocumentCompactsLessOften(t *testing.T, e docsync.Engine) {
 	}
 	if snapshots == before {
 		t.Error("no snapshot after four times CompactAfter chunks")
+	}
+}
+
+// testHeldWritesStoreOneChunk: edits from three peers handled while
+// writes are held reach the store as one Put, before any reply, and
+// every peer converges.
+func testHeldWritesStoreOneChunk(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
+	n.load()
+	peers := []docsync.PeerID{"a", "b", "c"}
+	n.join("a")
+	n.edit("a", "title", "created")
+	n.runHeld()
+	for _, p := range peers[1:] {
+		n.join(p)
+		n.clientSend(p, wire.TypeRequest)
+	}
+	n.runHeld()
+	before := n.puts
+	for _, p := range peers {
+		n.edit(p, string(p), "v-"+string(p))
+	}
+	n.server.HoldWrites()
+	var eff docsync.Effects
+	for _, env := range n.toSrv {
+		got, err := n.server.Handle(env.from, env.msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eff.Append(got)
+	}
+	n.toSrv = nil
+	eff.Store = n.server.FlushWrites()
+	n.apply(eff)
+	if got := n.puts - before; got != 1 {
+		t.Errorf("three held edits took %d puts, want 1", got)
+	}
+	if ops := n.server.FlushWrites(); ops != nil {
+		t.Errorf("second flush returned %v", ops)
+	}
+	n.runHeld()
+	for _, p := range peers {
+		for _, q := range peers {
+			if got := n.get(p, string(q)); got != "v-"+string(q) {
+				t.Errorf("%s sees %s = %q", p, q, got)
+			}
+		}
 	}
 }

@@ -183,6 +183,38 @@ func (n *network) run() {
 	}
 }
 
+// runHeld delivers every message in flight as one held batch, as the
+// relay does with the messages queued for a document: their changes go
+// to the store in one write, before any of their replies. It repeats
+// until nothing is in flight.
+func (n *network) runHeld() {
+	n.t.Helper()
+	for i := 0; len(n.toSrv) > 0; i++ {
+		if i > 1_000 {
+			n.t.Fatal("network did not quiesce")
+		}
+		batch := n.toSrv
+		n.toSrv = nil
+		n.server.HoldWrites()
+		var eff docsync.Effects
+		for _, env := range batch {
+			if _, ok := n.clients[env.from]; !ok {
+				continue
+			}
+			e, err := n.server.Handle(env.from, env.msg)
+			if err != nil {
+				n.t.Fatalf("handle from %s: %v", env.from, err)
+			}
+			if len(e.Store) > 0 {
+				n.t.Fatalf("held input returned store ops %v", e.Store)
+			}
+			eff.Append(e)
+		}
+		eff.Store = n.server.FlushWrites()
+		n.apply(eff)
+	}
+}
+
 func (n *network) get(p docsync.PeerID, k string) string {
 	v, err := n.clients[p].doc.Automerge().RootMap().Get(k)
 	if err != nil || v.Kind() != am.KindStr {

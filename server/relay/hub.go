@@ -38,6 +38,12 @@ type waiter struct {
 const maxWaiters = 64
 
 type entry struct {
+	// qmu guards queue and running: the calls of do waiting for the
+	// document, and whether a batch is being run.
+	qmu     sync.Mutex
+	queue   []*job
+	running bool
+
 	mu   sync.Mutex
 	doc  *docsync.Document // nil until loaded, and after a store failure
 	busy int               // callers between acquire and release; guarded by hub.mu
@@ -107,9 +113,78 @@ func (h *hub) release(e *entry) {
 // do runs fn on document id, loading it first if needed, then carries out
 // the effects: store operations in order, and only if they all succeed,
 // the messages. It returns fn's error after that.
-func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) (err error) {
+//
+// Calls for one document are group-committed: fn joins the document's
+// queue, and whoever finds nobody working on the document runs every
+// queued fn in one batch under the document's lock with writes held, so
+// all the changes they bring go to the store in one write; only then
+// are any of their messages sent. While a batch waits for the disk, the
+// next one queues up behind it.
+func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) error {
 	e := h.acquire(id)
 	defer h.release(e)
+	j := &job{fn: fn, done: make(chan struct{})}
+	e.qmu.Lock()
+	e.queue = append(e.queue, j)
+	lead := !e.running
+	e.running = true
+	e.qmu.Unlock()
+	if lead {
+		h.drain(ctx, id, e)
+	}
+	<-j.done
+	return j.err
+}
+
+// job is one call of do waiting in its document's queue.
+type job struct {
+	fn   func(*docsync.Document) (docsync.Effects, error)
+	err  error
+	done chan struct{}
+}
+
+// drain runs the first batch queued for e, which holds the caller's own
+// job. Later batches run on a goroutine of their own, so no connection
+// works for others for long.
+func (h *hub) drain(ctx context.Context, id string, e *entry) {
+	h.runBatch(ctx, id, e, e.take())
+	if batch := e.take(); batch != nil {
+		go func() {
+			for ; batch != nil; batch = e.take() {
+				h.runBatch(ctx, id, e, batch)
+			}
+		}()
+	}
+}
+
+// take empties e's queue and returns what it held. With nothing queued
+// it returns nil and marks e as not running, so the next do leads.
+func (e *entry) take() []*job {
+	e.qmu.Lock()
+	defer e.qmu.Unlock()
+	batch := e.queue
+	e.queue = nil
+	if len(batch) == 0 {
+		e.running = false
+		return nil
+	}
+	return batch
+}
+
+// runBatch runs the jobs of one batch on e's document and finishes each.
+func (h *hub) runBatch(ctx context.Context, id string, e *entry, batch []*job) {
+	err := h.runLocked(ctx, id, e, batch)
+	for _, j := range batch {
+		if err != nil {
+			j.err = err
+		}
+		close(j.done)
+	}
+}
+
+// runLocked runs the batch under e's lock. An error it returns is every
+// job's; otherwise each job keeps its fn's error.
+func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) (err error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	defer func() {
@@ -127,9 +202,16 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 			return err
 		}
 	}
-	// fn's effects are carried out even when it also returns an error:
-	// what it changed before failing must still reach the store.
-	eff, ferr := fn(e.doc)
+	// Each fn's effects are carried out even when it also returns an
+	// error: what it changed before failing must still reach the store.
+	var eff docsync.Effects
+	e.doc.HoldWrites()
+	for _, j := range batch {
+		mine, ferr := j.fn(e.doc)
+		eff.Append(mine)
+		j.err = ferr
+	}
+	eff.Store = append(eff.Store, e.doc.FlushWrites()...)
 	if err := h.s.applyStore(ctx, eff.Store); err != nil {
 		// Memory is now ahead of the store. Drop the document so the
 		// next use reloads what is durable; its peers resync from the
@@ -142,7 +224,7 @@ func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (doc
 	}
 	h.s.gossip(e.doc, eff)
 	h.markIdle(e)
-	return ferr
+	return nil
 }
 
 // errPanic marks an error recovered from a panic in the engine.
