@@ -309,3 +309,21 @@ func TestMarkdownGolden(t *testing.T) {
 		t.Fatalf("markdown differs from %s:\n%s", golden, f.Content)
 	}
 }
+
+func FuzzCodePointRange(f *testing.F) {
+	f.Add("a😀b", 1, 2)
+	f.Add("", 0, 0)
+	f.Fuzz(func(t *testing.T, s string, i, n int) {
+		pos, cnt, err := CodePointRange(s, i, n)
+		if err != nil {
+			return
+		}
+		rs := []rune(s)
+		if pos < 0 || cnt < 0 || pos+cnt > len(rs) {
+			t.Fatalf("range %d+%d outside %d code points", pos, cnt, len(rs))
+		}
+		if UTF16Index(rs, pos) != i || UTF16Index(rs, pos+cnt)-i != n {
+			t.Fatalf("%q: (%d,%d) -> (%d,%d) does not map back", s, i, n, pos, cnt)
+		}
+	})
+}

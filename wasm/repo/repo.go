@@ -291,7 +291,7 @@ func (r *Repo) IDs() []string {
 }
 
 // Read calls fn with document id while no change can run. fn must not keep
-// the document or change it.
+// the document, change it, or call the repo (the repo is locked).
 func (r *Repo) Read(id string, fn func(*crdt.Doc) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
