@@ -59,6 +59,8 @@ func dial(ctx context.Context, url string) (*wsConn, error) {
 		err := fmt.Errorf("code %d: %w", ev.Get("code").Int(), ErrClosed)
 		c.signalOpen(err)
 		c.fail(err)
+		// No event follows close: free the callbacks once this one returned.
+		go c.release()
 	})
 	select {
 	case err := <-c.opened:
@@ -80,6 +82,15 @@ func (c *wsConn) on(event string, fn func(js.Value)) {
 	})
 	c.funcs = append(c.funcs, f)
 	c.ws.Set("on"+event, f)
+}
+
+func (c *wsConn) release() {
+	for _, ev := range []string{"onopen", "onmessage", "onerror", "onclose"} {
+		c.ws.Set(ev, js.Null())
+	}
+	for _, f := range c.funcs {
+		f.Release()
+	}
 }
 
 func (c *wsConn) signalOpen(err error) {
