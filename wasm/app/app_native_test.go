@@ -218,3 +218,34 @@ func TestTwoDevicesEditOfflineAndConverge(t *testing.T) {
 }
 
 func notesFilter(q string) notes.Filter { return notes.Filter{Query: q} }
+
+// A note created while another device is online reaches it without a
+// reconnect: the note is sent before the index entry naming it.
+func TestLiveNoteReachesOnlineDevice(t *testing.T) {
+	ctx := context.Background()
+	rel := startRelay(t)
+	invite := rel.HTTP.URL + "/#join=" + rel.Token(t, "riverside")
+	ana, ben := newDevice(t), newDevice(t)
+	for _, d := range []*device{ana, ben} {
+		if _, err := d.Join(ctx, invite); err != nil {
+			t.Fatal(err)
+		}
+	}
+	eventually(t, "ben up to date", upToDate(ben))
+	for i := range 5 {
+		id, err := ana.CreateNote(ctx, "story", "live", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ana.EditText(ctx, id, "body", 0, 0, "text"); err != nil {
+			t.Fatal(err)
+		}
+		eventually(t, "ben to see the new note", func() bool {
+			n, err := ben.GetNote(id)
+			return err == nil && n.Body == "text"
+		})
+		if got := len(ben.ListNotes(notes.Filter{Kind: "story"})); got != i+1 {
+			t.Fatalf("ben lists %d notes, want %d", got, i+1)
+		}
+	}
+}

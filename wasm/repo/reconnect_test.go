@@ -79,7 +79,7 @@ func TestReconnectBacksOffThenSyncs(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- r.Run(runCtx, repo.SyncOptions{Dial: dial, Clock: clock, Rand: func() float64 { return 0.5 },
-			Policy: backoff.Policy{Base: 100 * time.Millisecond, Max: 300 * time.Millisecond}, PeerTimeout: 2 * time.Hour})
+			Policy: backoff.Policy{Base: 100 * time.Millisecond, Max: 300 * time.Millisecond}, PeerTimeout: 2 * time.Hour, RetryUnavailable: 2 * time.Hour})
 	}()
 	waitFor(t, "up to date", func() bool { s := r.Status(); return s.State == repo.UpToDate && s.Unconfirmed == 0 })
 

@@ -63,6 +63,7 @@ type Repo struct {
 	docs   map[string]*handle
 	events listen.Set[Event]
 	kick   chan struct{} // a local change wants syncing
+	seq    uint64        // orders local changes across documents
 	status statusBox
 }
 
@@ -75,6 +76,7 @@ type handle struct {
 	wanted  bool                         // we lack it and asked for it
 	unavail bool                         // the relay said it has none
 	sync    *peerState                   // per-connection sync state, nil offline
+	touched uint64                       // Repo.seq at the last local change
 }
 
 func (r *Repo) key(parts ...string) string {
@@ -329,6 +331,8 @@ func (r *Repo) Change(ctx context.Context, id, msg string, fn func(*crdt.Doc) er
 		return ev, fmt.Errorf("commit: %w", err)
 	}
 	h.pending[hash] = struct{}{}
+	r.seq++
+	h.touched = r.seq
 	ev.After = h.doc.Heads()
 	ops := r.persistOps(h)
 	r.mu.Unlock()

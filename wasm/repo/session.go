@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/commonplace/commonplace/crdt"
@@ -152,9 +153,16 @@ func (s *session) retryUnavailable() {
 
 // syncAll sends every document's next sync message, starting sync states
 // for documents new to this connection (request for those we lack).
+// Messages go out in the order of the documents' last local change, so a
+// note reaches the relay before the index entry that names it, and another
+// device that reads the index finds the note there.
 func (s *session) syncAll(ctx context.Context) error {
 	r := s.r
-	var out []wire.Message
+	type out struct {
+		touched uint64
+		m       wire.Message
+	}
+	var outs []out
 	r.mu.Lock()
 	for id, h := range r.docs {
 		typ := wire.TypeSync
@@ -171,11 +179,17 @@ func (s *session) syncAll(ctx context.Context) error {
 		if !ok {
 			continue
 		}
-		out = append(out, wire.Message{Type: typ, SenderID: s.self, TargetID: s.relay, DocumentID: id, Data: sm.Bytes()})
+		outs = append(outs, out{h.touched, wire.Message{Type: typ, SenderID: s.self, TargetID: s.relay, DocumentID: id, Data: sm.Bytes()}})
 	}
 	r.mu.Unlock()
-	for _, m := range out {
-		if err := s.send(ctx, m); err != nil {
+	sort.Slice(outs, func(i, j int) bool {
+		if outs[i].touched != outs[j].touched {
+			return outs[i].touched < outs[j].touched
+		}
+		return outs[i].m.DocumentID < outs[j].m.DocumentID
+	})
+	for _, o := range outs {
+		if err := s.send(ctx, o.m); err != nil {
 			return err
 		}
 	}

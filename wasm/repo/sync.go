@@ -49,6 +49,10 @@ type SyncOptions struct {
 	Clock  backoff.Clock
 	// PeerTimeout bounds the wait for the relay's answer to join.
 	PeerTimeout time.Duration
+	// RetryUnavailable is how often documents the relay did not have are
+	// asked for again while connected (default 15 s): another device may
+	// have synced them since.
+	RetryUnavailable time.Duration
 }
 
 // peerState is one document's sync with the relay on one connection.
@@ -77,6 +81,9 @@ func (r *Repo) Run(ctx context.Context, o SyncOptions) error {
 	}
 	if o.PeerTimeout == 0 {
 		o.PeerTimeout = 30 * time.Second
+	}
+	if o.RetryUnavailable == 0 {
+		o.RetryUnavailable = 15 * time.Second
 	}
 	bo := backoff.New(o.Policy, o.Rand)
 	for {
@@ -148,8 +155,12 @@ func (r *Repo) connectOnce(ctx context.Context, o SyncOptions, bo *backoff.Backo
 	if err := s.syncAll(ctx); err != nil {
 		return err
 	}
+	retry := o.Clock.After(o.RetryUnavailable)
 	for {
 		select {
+		case <-retry:
+			s.retryUnavailable()
+			retry = o.Clock.After(o.RetryUnavailable)
 		case f := <-frames:
 			if err := s.handle(ctx, f); err != nil {
 				return err
