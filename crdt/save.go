@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
@@ -59,8 +60,9 @@ func (d *Doc) sortedActors() ([][]byte, []uint32) {
 	return sorted, rank
 }
 
-// document builds the document chunk's contents.
-func (d *Doc) document() *format.Document {
+// document builds the document chunk's contents but its ops, which
+// docOps yields; rank maps Doc actor indexes to the chunk's.
+func (d *Doc) document() (*format.Document, []uint32) {
 	actors, rank := d.sortedActors()
 	doc := &format.Document{Actors: actors, Heads: make([]format.ChangeHash, len(d.heads))}
 	doc.HeadIndexes = make([]uint64, len(d.heads))
@@ -79,57 +81,72 @@ func (d *Doc) document() *format.Document {
 		}
 		doc.Changes[i] = m
 	}
-	id := func(x opID) format.OpID {
-		if x.counter == 0 {
-			return format.OpID{}
-		}
-		return format.OpID{Counter: x.counter, Actor: rank[x.actor]}
-	}
-	conv := func(obj *object, o *op, key format.Key) format.Op {
-		fo := format.Op{ID: id(o.id), Obj: id(obj.id), Key: key, Insert: o.insert, Action: o.action(), Value: o.val.toFormat()}
-		if len(o.succ) > 0 {
-			fo.Succ = make([]format.OpID, len(o.succ))
-			for i, s := range o.succ {
-				fo.Succ[i] = id(s)
+	return doc, rank
+}
+
+// docOps yields every op in document order (objects by ID, map keys
+// sorted, list elements in list order), refilling one format.Op.
+func (d *Doc) docOps(rank []uint32) iter.Seq[*format.Op] {
+	return func(yield func(*format.Op) bool) {
+		id := func(x opID) format.OpID {
+			if x.counter == 0 {
+				return format.OpID{}
 			}
+			return format.OpID{Counter: x.counter, Actor: rank[x.actor]}
 		}
-		if m := o.markData(); m != nil {
-			fo.MarkName, fo.Expand = m.name, m.expand
-		}
-		return fo
-	}
-	objs := make([]*object, 0, len(d.objs))
-	n := 0
-	for _, o := range d.objs {
-		objs = append(objs, o)
-		n += o.opCount()
-	}
-	slices.SortFunc(objs, func(a, b *object) int { return d.compareIDs(a.id, b.id) })
-	doc.Ops = d.scratch.get(n)
-	for _, obj := range objs {
-		if obj.seq == nil {
-			keys := make([]string, 0, len(obj.props))
-			for k := range obj.props {
-				keys = append(keys, k)
+		var fo format.Op
+		var succ []format.OpID
+		emit := func(obj format.OpID, o *op, key format.Key) bool {
+			fo = format.Op{ID: id(o.id), Obj: obj, Key: key, Insert: o.insert, Action: o.action(), Value: o.val.toFormat()}
+			if len(o.succ) > 0 {
+				succ = succ[:0]
+				for _, s := range o.succ {
+					succ = append(succ, id(s))
+				}
+				fo.Succ = succ
 			}
-			slices.Sort(keys)
-			for _, k := range keys {
-				key := format.Key{Prop: k, IsProp: true}
-				for _, o := range obj.props[k] {
-					doc.Ops = append(doc.Ops, conv(obj, o, key))
+			if m := o.markData(); m != nil {
+				fo.MarkName, fo.Expand = m.name, m.expand
+			}
+			return yield(&fo)
+		}
+		objs := make([]*object, 0, len(d.objs))
+		for _, o := range d.objs {
+			objs = append(objs, o)
+		}
+		slices.SortFunc(objs, func(a, b *object) int { return d.compareIDs(a.id, b.id) })
+		for _, obj := range objs {
+			oid := id(obj.id)
+			if obj.seq == nil {
+				keys := make([]string, 0, len(obj.props))
+				for k := range obj.props {
+					keys = append(keys, k)
+				}
+				slices.Sort(keys)
+				for _, k := range keys {
+					key := format.Key{Prop: k, IsProp: true}
+					for _, o := range obj.props[k] {
+						if !emit(oid, o, key) {
+							return
+						}
+					}
+				}
+				continue
+			}
+			for n := obj.seq.first; n != nil; n = n.next {
+				for _, e := range n.elems {
+					if !emit(oid, e, format.Key{Elem: id(e.elem.ref)}) {
+						return
+					}
+					for _, x := range e.elem.extra {
+						if !emit(oid, x, format.Key{Elem: id(e.id)}) {
+							return
+						}
+					}
 				}
 			}
-			continue
 		}
-		obj.seq.each(func(e *op) bool {
-			doc.Ops = append(doc.Ops, conv(obj, e, format.Key{Elem: id(e.elem.ref)}))
-			for _, x := range e.elem.extra {
-				doc.Ops = append(doc.Ops, conv(obj, x, format.Key{Elem: id(e.id)}))
-			}
-			return true
-		})
 	}
-	return doc
 }
 
 // compareIDs orders op IDs as Automerge does (counter, then actor bytes).
@@ -142,8 +159,6 @@ func (d *Doc) compareIDs(a, b opID) int {
 
 // encodeDocument encodes d as a document chunk; the caller holds d.mu.
 func encodeDocument(d *Doc) ([]byte, error) {
-	doc := d.document()
-	b, err := format.EncodeDocument(doc)
-	d.scratch.put(doc.Ops)
-	return b, err
+	doc, rank := d.document()
+	return format.EncodeDocumentOps(doc, d.docOps(rank))
 }

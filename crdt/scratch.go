@@ -6,11 +6,11 @@ import (
 	"github.com/commonplace/commonplace/crdt/internal/format"
 )
 
-// The binary encoders take ops as []format.Op, 256 bytes an op: a large
-// commit or save needs a big transient buffer. A Doc remembers its last one
-// through a weak pointer, so a Save right after a large Commit (or two
-// Saves in a row) reuses it instead of doubling the peak, while an idle
-// document holds on to nothing once the garbage collector runs.
+// The change encoder takes ops as []format.Op, 256 bytes an op: a large
+// commit needs a big transient buffer. A Doc remembers its last one
+// through a weak pointer, so commits in a row reuse it, while an idle
+// document holds on to nothing once the garbage collector runs. (Save
+// streams its ops into the encoder and needs no such buffer.)
 type opScratch struct {
 	p weak.Pointer[[]format.Op]
 }

@@ -167,24 +167,40 @@ func inflate(b []byte, budget *int) ([]byte, error) {
 
 // deflate compresses b as raw deflate.
 func deflate(b []byte) []byte {
-	var out bytes.Buffer
-	w, _ := flate.NewWriter(&out, flate.DefaultCompression) // level is valid, so no error
-	_, _ = w.Write(b)                                       // writes to a bytes.Buffer do not fail
-	_ = w.Close()
+	var z deflater
+	return z.deflate(b)
+}
+
+// deflater compresses one buffer after another with one flate.Writer: a
+// new Writer allocates and clears about 800 KiB of tables, more than most
+// columns it compresses. Reset makes it write what a new one would.
+type deflater struct {
+	w *flate.Writer
+}
+
+func (z *deflater) deflate(b []byte) []byte {
+	out := bytes.NewBuffer(make([]byte, 0, len(b)/2+64))
+	if z.w == nil {
+		z.w, _ = flate.NewWriter(out, flate.DefaultCompression) // level is valid, so no error
+	} else {
+		z.w.Reset(out)
+	}
+	_, _ = z.w.Write(b) // writes to a bytes.Buffer do not fail
+	_ = z.w.Close()
 	return out.Bytes()
 }
 
-// packColumns drops empty columns and, if compress, deflates columns of
-// DeflateMinSize bytes or more, flagging them. cols must be sorted by
+// packColumns drops empty columns and, if z is not nil, deflates columns
+// of DeflateMinSize bytes or more, flagging them. cols must be sorted by
 // specification.
-func packColumns(cols []column, compress bool) []column {
+func packColumns(cols []column, z *deflater) []column {
 	kept := make([]column, 0, len(cols))
 	for _, c := range cols {
 		if len(c.data) == 0 {
 			continue
 		}
-		if compress && len(c.data) >= DeflateMinSize {
-			c = column{spec: c.spec | deflateBit, data: deflate(c.data)}
+		if z != nil && len(c.data) >= DeflateMinSize {
+			c = column{spec: c.spec | deflateBit, data: z.deflate(c.data)}
 		}
 		kept = append(kept, c)
 	}

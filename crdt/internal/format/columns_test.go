@@ -34,7 +34,7 @@ func TestColumnOrderIgnoresDeflateBit(t *testing.T) {
 func TestPackColumns(t *testing.T) {
 	long := bytes.Repeat([]byte{7}, DeflateMinSize)
 	short := long[:DeflateMinSize-1]
-	cols := packColumns([]column{{specObjActor, nil}, {specKeyStr, short}, {specAction, long}}, true)
+	cols := packColumns([]column{{specObjActor, nil}, {specKeyStr, short}, {specAction, long}}, &deflater{})
 	if len(cols) != 2 || cols[0].spec != specKeyStr || cols[1].spec != specAction|deflateBit {
 		t.Fatalf("packed %+v", cols)
 	}
@@ -47,7 +47,26 @@ func TestPackColumns(t *testing.T) {
 	if _, err := inflate(cols[1].data, &budget); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("inflate over budget: %v", err)
 	}
-	if plain := packColumns([]column{{specAction, long}}, false); plain[0].spec != specAction {
+	if plain := packColumns([]column{{specAction, long}}, nil); plain[0].spec != specAction {
 		t.Fatal("uncompressed packing deflated a column")
+	}
+}
+
+// TestDeflaterReuse: a deflater used again after other input writes the
+// bytes a fresh one writes, so reusing it across columns changes no saved
+// byte.
+func TestDeflaterReuse(t *testing.T) {
+	inputs := [][]byte{
+		bytes.Repeat([]byte("abcdefgh"), 4096),
+		[]byte("short"),
+		bytes.Repeat([]byte{0, 1, 2, 3, 250}, 1000),
+		nil,
+	}
+	var reused deflater
+	for i, in := range inputs {
+		got := reused.deflate(in)
+		if want := deflate(in); !bytes.Equal(got, want) {
+			t.Errorf("input %d: reused deflater wrote %d bytes, a fresh one %d", i, len(got), len(want))
+		}
 	}
 }

@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"iter"
 	"math"
 )
 
@@ -206,16 +207,38 @@ func nextDelta(d *deltaDecoder, negative bool) (int64, error) {
 // DeflateMinSize bytes or more as Automerge does. See Document for
 // HeadIndexes.
 func EncodeDocument(d *Document) ([]byte, error) {
-	return encodeDocument(d, true)
+	return encodeDocument(d, sliceOps(d.Ops), true)
 }
 
 // EncodeDocumentUncompressed is EncodeDocument without deflate. Automerge
 // reads both forms.
 func EncodeDocumentUncompressed(d *Document) ([]byte, error) {
-	return encodeDocument(d, false)
+	return encodeDocument(d, sliceOps(d.Ops), false)
 }
 
-func encodeDocument(d *Document, compress bool) ([]byte, error) {
+// EncodeDocumentOps is EncodeDocument with the ops taken from ops, in
+// document order, instead of d.Ops: each op is encoded as it comes, so a
+// caller holding its ops in another form never builds an []Op (about 256
+// bytes an op). ops may yield the same *Op every time, refilled; the
+// encoder does not keep it. d.HeadIndexes must be set.
+func EncodeDocumentOps(d *Document, ops iter.Seq[*Op]) ([]byte, error) {
+	if len(d.HeadIndexes) != len(d.Heads) {
+		return nil, fmt.Errorf("encode document: %d head indexes for %d heads: %w", len(d.HeadIndexes), len(d.Heads), ErrInvalidChange)
+	}
+	return encodeDocument(d, ops, true)
+}
+
+func sliceOps(ops []Op) iter.Seq[*Op] {
+	return func(yield func(*Op) bool) {
+		for i := range ops {
+			if !yield(&ops[i]) {
+				return
+			}
+		}
+	}
+}
+
+func encodeDocument(d *Document, ops iter.Seq[*Op], compress bool) ([]byte, error) {
 	headIdx := d.HeadIndexes
 	if len(headIdx) != len(d.Heads) {
 		var err error
@@ -227,12 +250,19 @@ func encodeDocument(d *Document, compress bool) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode document: %w", err)
 	}
-	opCols, err := encodeOps(d.Ops, documentOps, len(d.Actors))
-	if err != nil {
-		return nil, fmt.Errorf("encode document: %w", err)
+	enc := newOpEncoder(documentOps, len(d.Actors))
+	for op := range ops {
+		if err = enc.add(op); err != nil {
+			return nil, fmt.Errorf("encode document: %w", err)
+		}
 	}
-	changeCols = packColumns(changeCols, compress)
-	opCols = packColumns(opCols, compress)
+	opCols := enc.columns()
+	var z *deflater
+	if compress {
+		z = &deflater{}
+	}
+	changeCols = packColumns(changeCols, z)
+	opCols = packColumns(opCols, z)
 
 	body := make([]byte, 0, 64+len(d.Actors)*17+len(d.Heads)*33+columnsLen(changeCols)+columnsLen(opCols))
 	body = AppendUleb(body, uint64(len(d.Actors)))

@@ -23,88 +23,121 @@ func encodeOps(ops []Op, layout opLayout, numActors int) ([]column, error) {
 // may reuse one Op), so that callers holding ops in another form need not
 // build an []Op. Every actor index is checked against numActors.
 func encodeOpRows(n int, row func(int) *Op, layout opLayout, numActors int) ([]column, error) {
-	var (
-		objActor, keyActor, idActor, listActor = newUintEncoder(), newUintEncoder(), newUintEncoder(), newUintEncoder()
-		objCtr, action, listCount              = newUintEncoder(), newUintEncoder(), newUintEncoder()
-		keyCtr, idCtr, listCtr                 = newDeltaEncoder(), newDeltaEncoder(), newDeltaEncoder()
-		keyStr, markName                       = newStrEncoder(), newStrEncoder()
-		insert                                 = &boolEncoder{}
-		expand                                 = &boolEncoder{maybe: true}
-		vals                                   = newValueEncoder()
-	)
+	e := newOpEncoder(layout, numActors)
 	for i := range n {
-		op := row(i)
-		if err := checkOpActors(i, op, numActors, layout); err != nil {
+		if err := e.add(row(i)); err != nil {
 			return nil, err
 		}
-		if op.Obj.IsZero() {
-			objActor.appendNull()
-			objCtr.appendNull()
-		} else {
-			objActor.appendValue(uint64(op.Obj.Actor))
-			objCtr.appendValue(op.Obj.Counter)
-		}
-		switch {
-		case op.Key.IsProp:
-			keyActor.appendNull()
-			keyCtr.appendNull()
-			keyStr.appendValue(op.Key.Prop)
-		case op.Key.Elem.IsZero():
-			keyActor.appendNull()
-			keyCtr.appendValue(0)
-			keyStr.appendNull()
-		default:
-			keyActor.appendValue(uint64(op.Key.Elem.Actor))
-			keyCtr.appendValue(int64(op.Key.Elem.Counter))
-			keyStr.appendNull()
-		}
-		list := op.Pred
-		if layout == documentOps {
-			idActor.appendValue(uint64(op.ID.Actor))
-			idCtr.appendValue(int64(op.ID.Counter))
-			list = op.Succ
-		}
-		insert.append(op.Insert)
-		action.appendValue(uint64(op.Action))
-		if err := vals.append(&op.Value); err != nil {
-			return nil, fmt.Errorf("op %d: %w", i, err)
-		}
-		listCount.appendValue(uint64(len(list)))
-		for _, id := range list {
-			listActor.appendValue(uint64(id.Actor))
-			listCtr.appendValue(int64(id.Counter))
-		}
-		expand.append(op.Expand)
-		markName.appendOrNull(op.MarkName)
 	}
+	return e.columns(), nil
+}
+
+// opEncoder writes op rows into columns as they come, so that ops never
+// need to exist all at once.
+type opEncoder struct {
+	layout    opLayout
+	numActors int
+	n         int // rows so far
+
+	objActor, keyActor, idActor, listActor rleEncoder[uint64]
+	objCtr, action, listCount              rleEncoder[uint64]
+	keyCtr, idCtr, listCtr                 deltaEncoder
+	keyStr, markName                       rleEncoder[string]
+	insert, expand                         boolEncoder
+	vals                                   valueEncoder
+}
+
+func newOpEncoder(layout opLayout, numActors int) *opEncoder {
+	e := &opEncoder{layout: layout, numActors: numActors}
+	for _, u := range []*rleEncoder[uint64]{&e.objActor, &e.keyActor, &e.idActor, &e.listActor, &e.objCtr, &e.action, &e.listCount, &e.vals.meta} {
+		u.put = putUleb
+	}
+	for _, d := range []*deltaEncoder{&e.keyCtr, &e.idCtr, &e.listCtr} {
+		d.rle.put = putSleb
+	}
+	e.keyStr.put, e.markName.put = putStr, putStr
+	e.expand.maybe = true
+	return e
+}
+
+// add appends one op's row, checking its actor indexes.
+func (e *opEncoder) add(op *Op) error {
+	i := e.n
+	if err := checkOpActors(i, op, e.numActors, e.layout); err != nil {
+		return err
+	}
+	if op.Obj.IsZero() {
+		e.objActor.appendNull()
+		e.objCtr.appendNull()
+	} else {
+		e.objActor.appendValue(uint64(op.Obj.Actor))
+		e.objCtr.appendValue(op.Obj.Counter)
+	}
+	switch {
+	case op.Key.IsProp:
+		e.keyActor.appendNull()
+		e.keyCtr.appendNull()
+		e.keyStr.appendValue(op.Key.Prop)
+	case op.Key.Elem.IsZero():
+		e.keyActor.appendNull()
+		e.keyCtr.appendValue(0)
+		e.keyStr.appendNull()
+	default:
+		e.keyActor.appendValue(uint64(op.Key.Elem.Actor))
+		e.keyCtr.appendValue(int64(op.Key.Elem.Counter))
+		e.keyStr.appendNull()
+	}
+	list := op.Pred
+	if e.layout == documentOps {
+		e.idActor.appendValue(uint64(op.ID.Actor))
+		e.idCtr.appendValue(int64(op.ID.Counter))
+		list = op.Succ
+	}
+	e.insert.append(op.Insert)
+	e.action.appendValue(uint64(op.Action))
+	if err := e.vals.append(&op.Value); err != nil {
+		return fmt.Errorf("op %d: %w", i, err)
+	}
+	e.listCount.appendValue(uint64(len(list)))
+	for _, id := range list {
+		e.listActor.appendValue(uint64(id.Actor))
+		e.listCtr.appendValue(int64(id.Counter))
+	}
+	e.expand.append(op.Expand)
+	e.markName.appendOrNull(op.MarkName)
+	e.n++
+	return nil
+}
+
+// columns finishes the columns, sorted by specification.
+func (e *opEncoder) columns() []column {
 	cols := []column{
-		{specObjActor, objActor.finish()},
-		{specObjCtr, objCtr.finish()},
-		{specKeyActor, keyActor.finish()},
-		{specKeyCtr, keyCtr.finish()},
-		{specKeyStr, keyStr.finish()},
+		{specObjActor, e.objActor.finish()},
+		{specObjCtr, e.objCtr.finish()},
+		{specKeyActor, e.keyActor.finish()},
+		{specKeyCtr, e.keyCtr.finish()},
+		{specKeyStr, e.keyStr.finish()},
 	}
-	if layout == documentOps {
-		cols = append(cols, column{specIDActor, idActor.finish()}, column{specIDCtr, idCtr.finish()})
+	if e.layout == documentOps {
+		cols = append(cols, column{specIDActor, e.idActor.finish()}, column{specIDCtr, e.idCtr.finish()})
 	}
 	cols = append(cols,
-		column{specInsert, insert.finish()},
-		column{specAction, action.finish()},
-		column{specValMeta, vals.meta.finish()},
-		column{specValRaw, vals.raw},
+		column{specInsert, e.insert.finish()},
+		column{specAction, e.action.finish()},
+		column{specValMeta, e.vals.meta.finish()},
+		column{specValRaw, e.vals.raw},
 	)
 	listSpecs := [3]uint32{specPredGroup, specPredActor, specPredCtr}
-	if layout == documentOps {
+	if e.layout == documentOps {
 		listSpecs = [3]uint32{specSuccGroup, specSuccActor, specSuccCtr}
 	}
-	cols = append(cols,
-		column{listSpecs[0], listCount.finish()},
-		column{listSpecs[1], listActor.finish()},
-		column{listSpecs[2], listCtr.finish()},
-		column{specExpand, expand.finish()},
-		column{specMarkName, markName.finish()},
+	return append(cols,
+		column{listSpecs[0], e.listCount.finish()},
+		column{listSpecs[1], e.listActor.finish()},
+		column{listSpecs[2], e.listCtr.finish()},
+		column{specExpand, e.expand.finish()},
+		column{specMarkName, e.markName.finish()},
 	)
-	return cols, nil
 }
 
 // countRows returns the number of entries in an RLE column without
