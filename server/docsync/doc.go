@@ -24,6 +24,7 @@ package docsync
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/wire"
@@ -117,34 +118,56 @@ type Document struct {
 	// snapshotBytes weighs its snapshots. They drive compaction.
 	chunks, chunkBytes, snapshotBytes int
 	// holding is set between HoldWrites and FlushWrites; dirty says a
-	// held input changed the document.
+	// held input changed the document; answer lists the peers a held
+	// input asked an answer for (every peer once dirty).
 	holding, dirty bool
+	answer         map[PeerID]bool
+	// heads caches doc.Heads() while headsOK: only Receive changes the
+	// content, and asking the engine costs a call and an allocation.
+	heads   []Hash
+	headsOK bool
 }
 
-// HoldWrites makes the following inputs return no store operations: the
-// changes they bring are written together, as one chunk, by FlushWrites.
-// A runtime that has several messages for the document in hand uses it
-// to pay for one write instead of one per message. The messages those
-// inputs return must wait until FlushWrites' operations are done, like
+func (d *Document) currentHeads() []Hash {
+	if !d.headsOK {
+		d.heads, d.headsOK = d.doc.Heads(), true
+	}
+	return d.heads
+}
+
+// HoldWrites makes the following inputs return no store operations and
+// no sync messages: FlushWrites returns them, the changes those inputs
+// brought as one chunk and at most one sync message per peer. A runtime
+// that has several messages for the document in hand uses it to pay for
+// one write, and one message generation per peer, instead of one per
+// message. Other messages the held inputs return (doc-unavailable,
+// ephemeral) must also wait until FlushWrites' operations are done, like
 // any message after its own Effects' Store.
 func (d *Document) HoldWrites() { d.holding = true }
 
-// FlushWrites ends HoldWrites and returns the store operations for every
-// change the held inputs brought: one chunk, or a compaction.
-func (d *Document) FlushWrites() []Op {
-	dirty := d.dirty
-	d.holding, d.dirty = false, false
-	if !dirty {
-		return nil
+// FlushWrites ends HoldWrites. Its Effects hold the store operations for
+// every change the held inputs brought (one chunk, or a compaction),
+// then the sync messages they call for.
+func (d *Document) FlushWrites() Effects {
+	var eff Effects
+	if d.dirty {
+		eff.Store = d.persist()
 	}
-	return d.persist()
+	for _, p := range d.order {
+		if d.dirty || d.answer[p] {
+			eff.Send = append(eff.Send, d.generate(p)...)
+		}
+	}
+	d.holding, d.dirty = false, false
+	clear(d.answer)
+	return eff
 }
 
 // ID returns the document ID.
 func (d *Document) ID() string { return d.id }
 
 // Heads returns the document's current heads, sorted.
-func (d *Document) Heads() []Hash { return d.doc.Heads() }
+func (d *Document) Heads() []Hash { return slices.Clone(d.currentHeads()) }
 
 // Doc returns the engine document. Callers must not change it: the core
 // would not store the change.
@@ -193,6 +216,7 @@ func (d *Document) Leave(p PeerID) {
 	}
 	delete(d.peers, p)
 	delete(d.theirHeads, p)
+	delete(d.answer, p)
 	for i, q := range d.order {
 		if q == p {
 			d.order = append(d.order[:i], d.order[i+1:]...)
@@ -213,13 +237,14 @@ func (d *Document) open(p PeerID) SyncState {
 
 func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 	s := d.open(from)
-	before := d.doc.Heads()
+	before := d.currentHeads()
+	d.headsOK = false
 	if err := s.Receive(m.Data); err != nil {
 		d.Leave(from)
 		return Effects{}, fmt.Errorf("document %s: %w", d.id, err)
 	}
 	var eff Effects
-	after := d.doc.Heads()
+	after := d.currentHeads()
 	changed := !equalHeads(before, after)
 	if changed {
 		if d.holding {
@@ -244,6 +269,10 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 		eff.Send = append(eff.Send, Send{To: from, Msg: wire.Message{
 			Type: wire.TypeDocUnavailable, DocumentID: d.id,
 		}})
+		return eff, nil
+	}
+	if d.holding {
+		d.answer[from] = true
 		return eff, nil
 	}
 	eff.Send = append(eff.Send, d.generate(from)...)

@@ -434,13 +434,17 @@ func testHeldWritesStoreOneChunk(t *testing.T, e docsync.Engine) {
 		eff.Append(got)
 	}
 	n.toSrv = nil
-	eff.Store = n.server.FlushWrites()
+	flushed := n.server.FlushWrites()
+	if got := len(flushed.Send); got != len(peers) {
+		t.Errorf("flush sent %d sync messages, want one per peer (%d)", got, len(peers))
+	}
+	eff.Append(flushed)
 	n.apply(eff)
 	if got := n.puts - before; got != 1 {
 		t.Errorf("three held edits took %d puts, want 1", got)
 	}
-	if ops := n.server.FlushWrites(); ops != nil {
-		t.Errorf("second flush returned %v", ops)
+	if again := n.server.FlushWrites(); len(again.Store)+len(again.Send) > 0 {
+		t.Errorf("second flush returned %+v", again)
 	}
 	n.runHeld()
 	for _, p := range peers {

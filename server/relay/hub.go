@@ -211,7 +211,7 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 		eff.Append(mine)
 		j.err = ferr
 	}
-	eff.Store = append(eff.Store, e.doc.FlushWrites()...)
+	eff.Append(e.doc.FlushWrites())
 	if err := h.s.applyStore(ctx, eff.Store); err != nil {
 		// Memory is now ahead of the store. Drop the document so the
 		// next use reloads what is durable; its peers resync from the
