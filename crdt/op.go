@@ -36,7 +36,16 @@ func scalarFromFormat(v format.Value) scalar {
 }
 
 func (s scalar) toFormat() format.Value {
-	v := format.Value{Type: s.typ}
+	var v format.Value
+	s.fill(&v)
+	return v
+}
+
+// fill sets v's type and the field that type names, leaving the others as
+// they were (an encoder reads only that field), so that one Value can be
+// refilled for op after op.
+func (s scalar) fill(v *format.Value) {
+	v.Type = s.typ
 	switch s.typ {
 	case format.ValueUint:
 		v.Uint = s.num
@@ -52,7 +61,6 @@ func (s scalar) toFormat() format.Value {
 	default:
 		v.Raw = []byte(s.str)
 	}
-	return v
 }
 
 // op is one operation in the op set. Delete operations are never stored:

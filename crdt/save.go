@@ -88,58 +88,45 @@ func (d *Doc) document() (*format.Document, []uint32) {
 // sorted, list elements in list order), refilling one format.Op.
 func (d *Doc) docOps(rank []uint32) iter.Seq[*format.Op] {
 	return func(yield func(*format.Op) bool) {
-		id := func(x opID) format.OpID {
-			if x.counter == 0 {
-				return format.OpID{}
-			}
-			return format.OpID{Counter: x.counter, Actor: rank[x.actor]}
-		}
-		var fo format.Op
-		var succ []format.OpID
-		emit := func(obj format.OpID, o *op, key format.Key) bool {
-			fo = format.Op{ID: id(o.id), Obj: obj, Key: key, Insert: o.insert, Action: o.action(), Value: o.val.toFormat()}
-			if len(o.succ) > 0 {
-				succ = succ[:0]
-				for _, s := range o.succ {
-					succ = append(succ, id(s))
-				}
-				fo.Succ = succ
-			}
-			if m := o.markData(); m != nil {
-				fo.MarkName, fo.Expand = m.name, m.expand
-			}
-			return yield(&fo)
-		}
+		r := opRows{rank: rank}
+		fo := &r.fo
 		objs := make([]*object, 0, len(d.objs))
 		for _, o := range d.objs {
 			objs = append(objs, o)
 		}
 		slices.SortFunc(objs, func(a, b *object) int { return d.compareIDs(a.id, b.id) })
 		for _, obj := range objs {
-			oid := id(obj.id)
+			fo.Obj = r.id(obj.id)
 			if obj.seq == nil {
 				keys := make([]string, 0, len(obj.props))
 				for k := range obj.props {
 					keys = append(keys, k)
 				}
 				slices.Sort(keys)
+				fo.Key = format.Key{IsProp: true}
 				for _, k := range keys {
-					key := format.Key{Prop: k, IsProp: true}
+					fo.Key.Prop = k
 					for _, o := range obj.props[k] {
-						if !emit(oid, o, key) {
+						if !yield(r.fill(o)) {
 							return
 						}
 					}
 				}
 				continue
 			}
+			fo.Key = format.Key{}
 			for n := obj.seq.first; n != nil; n = n.next {
 				for _, e := range n.elems {
-					if !emit(oid, e, format.Key{Elem: id(e.elem.ref)}) {
+					fo.Key.Elem = r.id(e.elem.ref)
+					if !yield(r.fill(e)) {
 						return
 					}
+					if len(e.elem.extra) == 0 {
+						continue
+					}
+					fo.Key.Elem = r.id(e.id)
 					for _, x := range e.elem.extra {
-						if !emit(oid, x, format.Key{Elem: id(e.id)}) {
+						if !yield(r.fill(x)) {
 							return
 						}
 					}
@@ -147,6 +134,45 @@ func (d *Doc) docOps(rank []uint32) iter.Seq[*format.Op] {
 			}
 		}
 	}
+}
+
+// opRows turns stored ops into rows of a document chunk, refilling one
+// format.Op: Save writes hundreds of thousands of rows, and building each
+// anew (256 bytes) cost more than encoding it.
+type opRows struct {
+	rank []uint32 // Doc actor index -> the chunk's
+	fo   format.Op
+	succ []format.OpID
+}
+
+func (r *opRows) id(x opID) format.OpID {
+	if x.counter == 0 {
+		return format.OpID{}
+	}
+	return format.OpID{Counter: x.counter, Actor: r.rank[x.actor]}
+}
+
+// fill sets everything of r.fo but its object and key from o.
+func (r *opRows) fill(o *op) *format.Op {
+	fo := &r.fo
+	fo.ID = r.id(o.id)
+	fo.Insert = o.insert
+	fo.Action = o.action()
+	o.val.fill(&fo.Value)
+	fo.Succ = nil
+	if len(o.succ) > 0 {
+		r.succ = r.succ[:0]
+		for _, s := range o.succ {
+			r.succ = append(r.succ, r.id(s))
+		}
+		fo.Succ = r.succ
+	}
+	if m := o.markData(); m != nil {
+		fo.MarkName, fo.Expand = m.name, m.expand
+	} else if fo.MarkName != "" || fo.Expand {
+		fo.MarkName, fo.Expand = "", false
+	}
+	return fo
 }
 
 // compareIDs orders op IDs as Automerge does (counter, then actor bytes).
