@@ -19,8 +19,11 @@ const sameHeads = (a, b) => JSON.stringify([...(a ?? [])].sort()) === JSON.strin
 
 // gossipClient is a Repo with Node filesystem storage (so it has a
 // storageId) and remote-heads gossip on. received collects the
-// remote-heads-changed frames the relay sends it.
-async function gossipClient(t, server, token) {
+// remote-heads-changed frames the relay sends it. close disconnects it;
+// call it before the server stops, or the adapter's reconnect timer keeps
+// the process alive. The client is added to clients before anything can
+// fail, so the caller can always close it.
+async function gossipClient(server, token, clients) {
   const dir = await mkdtemp(join(tmpdir(), "commonplace-gossip-"))
   const adapter = new WebSocketClientAdapter(server.syncURL(token), 250)
   const received = []
@@ -28,13 +31,19 @@ async function gossipClient(t, server, token) {
     if (m.type === "remote-heads-changed") received.push(m)
   })
   const repo = new Repo({ network: [adapter], storage: new NodeFSStorageAdapter(dir), enableRemoteHeadsGossiping: true })
-  t.after(async () => {
+  const close = async () => {
     adapter.socket?.on?.("error", () => {}) // wire doc trap 6
     await repo.shutdown()
-    await rm(dir, { recursive: true, force: true })
-  })
+    // shutdown's flush races the Repo's own throttled saves (wire doc
+    // trap 2): let those finish before the directory goes.
+    await new Promise(r => setTimeout(r, 300))
+    await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
+  }
+  const cl = { repo, received, close }
+  clients.push(cl)
   await waitFor(() => relayStorageId(repo) !== undefined, 10000, "the relay's peer message")
-  return { repo, received, storageId: await repo.storageId() }
+  cl.storageId = await repo.storageId()
+  return cl
 }
 
 // relayStorageId is the storageId the relay announced in its peer message.
@@ -49,11 +58,18 @@ test("clients with remote-heads gossip learn heads through the relay and nothing
   t.after(() => process.off("uncaughtException", onCrash))
 
   const server = await startServer()
-  t.after(() => server.stop())
+  const clients = []
+  t.after(async () => {
+    try {
+      for (const cl of clients) await cl.close()
+    } finally {
+      await server.stop()
+    }
+  })
   const [tok1, tok2] = [await createToken(server.dataDir, "w1"), await createToken(server.dataDir, "w2")]
-  const a = await gossipClient(t, server, tok1)
-  const b = await gossipClient(t, server, tok1)
-  const c = await gossipClient(t, server, tok2) // another workspace
+  const a = await gossipClient(server, tok1, clients)
+  const b = await gossipClient(server, tok1, clients)
+  const c = await gossipClient(server, tok2, clients) // another workspace
   const relay = relayStorageId(a.repo)
   assert.ok(a.storageId && b.storageId && a.storageId !== b.storageId, "clients with storage have storage IDs")
 
