@@ -118,10 +118,8 @@ type Document struct {
 	// snapshotBytes weighs its snapshots. They drive compaction.
 	chunks, chunkBytes, snapshotBytes int
 	// holding is set between HoldWrites and FlushWrites; dirty says a
-	// held input changed the document; answer lists the peers a held
-	// input asked an answer for (every peer once dirty).
+	// held input changed the document.
 	holding, dirty bool
-	answer         map[PeerID]bool
 	// heads caches doc.Heads() while headsOK: only Receive changes the
 	// content, and asking the engine costs a call and an allocation.
 	heads   []Hash
@@ -135,31 +133,22 @@ func (d *Document) currentHeads() []Hash {
 	return d.heads
 }
 
-// HoldWrites makes the following inputs return no store operations and
-// no sync messages: FlushWrites returns them, the changes those inputs
-// brought as one chunk and at most one sync message per peer. A runtime
-// that has several messages for the document in hand uses it to pay for
-// one write, and one message generation per peer, instead of one per
-// message. Other messages the held inputs return (doc-unavailable,
-// ephemeral) must also wait until FlushWrites' operations are done, like
+// HoldWrites makes the following inputs return no store operations: the
+// changes they bring are written together, as one chunk, by FlushWrites.
+// A runtime that has several messages for the document in hand uses it
+// to pay for one write instead of one per message. The messages those
+// inputs return must wait until FlushWrites' operations are done, like
 // any message after its own Effects' Store.
 func (d *Document) HoldWrites() { d.holding = true }
 
 // FlushWrites ends HoldWrites. Its Effects hold the store operations for
-// every change the held inputs brought (one chunk, or a compaction),
-// then the sync messages they call for.
+// every change the held inputs brought: one chunk, or a compaction.
 func (d *Document) FlushWrites() Effects {
 	var eff Effects
 	if d.dirty {
 		eff.Store = d.persist()
 	}
-	for _, p := range d.order {
-		if d.dirty || d.answer[p] {
-			eff.Send = append(eff.Send, d.generate(p)...)
-		}
-	}
 	d.holding, d.dirty = false, false
-	clear(d.answer)
 	return eff
 }
 
@@ -216,7 +205,6 @@ func (d *Document) Leave(p PeerID) {
 	}
 	delete(d.peers, p)
 	delete(d.theirHeads, p)
-	delete(d.answer, p)
 	for i, q := range d.order {
 		if q == p {
 			d.order = append(d.order[:i], d.order[i+1:]...)
@@ -269,10 +257,6 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 		eff.Send = append(eff.Send, Send{To: from, Msg: wire.Message{
 			Type: wire.TypeDocUnavailable, DocumentID: d.id,
 		}})
-		return eff, nil
-	}
-	if d.holding {
-		d.answer[from] = true
 		return eff, nil
 	}
 	eff.Send = append(eff.Send, d.generate(from)...)

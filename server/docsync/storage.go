@@ -80,7 +80,6 @@ func newDocument(id string, doc Doc, opts Options) *Document {
 		peers:      map[PeerID]SyncState{},
 		theirHeads: map[PeerID][]Hash{},
 		stored:     map[string]store.Key{},
-		answer:     map[PeerID]bool{},
 	}
 }
 

@@ -51,6 +51,9 @@ type conn struct {
 	open    map[string]struct{} // documents this session has open or waits for
 	waits   int                 // unclaimed documents waited for (see maxWaitsPerConn)
 	bucket  *bucket
+	// inflight counts the session's sync messages handed to documents
+	// and not yet done; see inflight.go.
+	inflight inflight
 
 	// dlMu orders read-deadline changes against stopReading, so a late
 	// extension cannot undo the server's stop.
@@ -131,6 +134,7 @@ func (c *conn) run() {
 }
 
 func (c *conn) cleanup() {
+	c.inflight.wait()
 	c.leaveAll()
 	s := c.s
 	s.mu.Lock()

@@ -110,55 +110,44 @@ func (h *hub) release(e *entry) {
 	h.mu.Unlock()
 }
 
-// do runs fn on document id, loading it first if needed, then carries out
-// the effects: store operations in order, and only if they all succeed,
-// the messages. It returns fn's error after that.
+// submit queues fn to run on document id, loading it first if needed,
+// and returns at once; done gets fn's error once the effects are carried
+// out: store operations in order, and only if they all succeed, the
+// messages. Calls for one document run in the order submitted.
 //
-// Calls for one document are group-committed: fn joins the document's
-// queue, and whoever finds nobody working on the document runs every
-// queued fn in one batch under the document's lock with writes held, so
-// all the changes they bring go to the store in one write; only then
-// are any of their messages sent. While a batch waits for the disk, the
-// next one queues up behind it.
-func (h *hub) do(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error)) error {
+// Calls for one document are group-committed: whoever finds nobody
+// working on the document starts a goroutine that runs every queued fn
+// in one batch under the document's lock with writes held, so all the
+// changes they bring go to the store in one write; only then are any of
+// their messages sent. While a batch waits for the disk, the next one
+// queues up behind it.
+func (h *hub) submit(ctx context.Context, id string, fn func(*docsync.Document) (docsync.Effects, error), done func(error)) {
 	e := h.acquire(id)
-	defer h.release(e)
-	j := &job{fn: fn, done: make(chan struct{})}
+	j := &job{fn: fn, done: func(err error) { h.release(e); done(err) }}
 	e.qmu.Lock()
 	e.queue = append(e.queue, j)
 	lead := !e.running
 	e.running = true
 	e.qmu.Unlock()
 	if lead {
-		h.drain(ctx, id, e)
-	}
-	<-j.done
-	return j.err
-}
-
-// job is one call of do waiting in its document's queue.
-type job struct {
-	fn   func(*docsync.Document) (docsync.Effects, error)
-	err  error
-	done chan struct{}
-}
-
-// drain runs the first batch queued for e, which holds the caller's own
-// job. Later batches run on a goroutine of their own, so no connection
-// works for others for long.
-func (h *hub) drain(ctx context.Context, id string, e *entry) {
-	h.runBatch(ctx, id, e, e.take())
-	if batch := e.take(); batch != nil {
 		go func() {
-			for ; batch != nil; batch = e.take() {
+			for batch := e.take(); batch != nil; batch = e.take() {
 				h.runBatch(ctx, id, e, batch)
 			}
 		}()
 	}
 }
 
+// job is one call of submit waiting in its document's queue.
+type job struct {
+	fn   func(*docsync.Document) (docsync.Effects, error)
+	err  error
+	done func(error)
+}
+
 // take empties e's queue and returns what it held. With nothing queued
-// it returns nil and marks e as not running, so the next do leads.
+// it returns nil and marks e as not running, so the next submit starts a
+// runner.
 func (e *entry) take() []*job {
 	e.qmu.Lock()
 	defer e.qmu.Unlock()
@@ -178,7 +167,7 @@ func (h *hub) runBatch(ctx context.Context, id string, e *entry, batch []*job) {
 		if err != nil {
 			j.err = err
 		}
-		close(j.done)
+		j.done(j.err)
 	}
 }
 

@@ -27,9 +27,12 @@ func (c *conn) handle(m wire.Message) bool {
 		c.log.Debug("ignoring frame from another senderId", "type", m.Type)
 		return true
 	}
-	switch m.Type {
-	case wire.TypeRequest, wire.TypeSync:
+	if m.Type == wire.TypeRequest || m.Type == wire.TypeSync {
 		return c.syncMessage(m)
+	}
+	// Other messages act on what the sync messages before them did.
+	c.inflight.wait()
+	switch m.Type {
 	case wire.TypeEphemeral:
 		if docsync.ValidID(m.DocumentID) {
 			c.ephemeral(m)
@@ -57,6 +60,7 @@ func (c *conn) join(m wire.Message) bool {
 		c.fail("unsupported protocol version", "protocol")
 		return false
 	}
+	c.inflight.wait()
 	c.leaveAll()
 	c.resetGossip(m)
 	c.gen++
@@ -130,24 +134,26 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		c.observeReply(m.DocumentID)
 	}
 	c.open[m.DocumentID] = struct{}{}
-	err = c.s.hub.do(ctx, m.DocumentID, func(d *docsync.Document) (docsync.Effects, error) {
+	session, ws := c.session, c.token.Workspace
+	c.inflight.acquire()
+	c.s.hub.submit(ctx, m.DocumentID, func(d *docsync.Document) (docsync.Effects, error) {
 		var eff docsync.Effects
 		if verdict == claimed {
-			eff = c.s.hub.openWaiters(d, c.token.Workspace)
+			eff = c.s.hub.openWaiters(d, ws)
 		}
-		mine, err := d.Handle(c.session, m)
+		mine, err := d.Handle(session, m)
 		eff.Append(mine)
 		return eff, err
+	}, func(err error) {
+		defer c.inflight.release()
+		switch {
+		case errors.Is(err, docsync.ErrBadSyncMessage):
+			c.fail("bad sync message", "protocol")
+		case err != nil:
+			c.log.Error("sync", "doc", m.DocumentID, "err", err)
+			c.fail("internal error", "store")
+		}
 	})
-	switch {
-	case errors.Is(err, docsync.ErrBadSyncMessage):
-		c.fail("bad sync message", "protocol")
-		return false
-	case err != nil:
-		c.log.Error("sync", "doc", m.DocumentID, "err", err)
-		c.fail("internal error", "store")
-		return false
-	}
 	return true
 }
 
