@@ -71,8 +71,17 @@ func (e *rleEncoder[T]) flushValues() {
 	}
 }
 
-// appendNull appends a null.
+// appendNull appends a null. Extending a run of nulls is the common case
+// and is kept small enough to inline.
 func (e *rleEncoder[T]) appendNull() {
+	if e.state == rleNulls || e.state == rleInitialNulls {
+		e.n++
+		return
+	}
+	e.appendNullSlow()
+}
+
+func (e *rleEncoder[T]) appendNullSlow() {
 	switch e.state {
 	case rleEmpty:
 		e.state, e.n = rleInitialNulls, 1
@@ -84,8 +93,17 @@ func (e *rleEncoder[T]) appendNull() {
 	}
 }
 
-// appendValue appends a non-null value.
+// appendValue appends a non-null value. Extending a run is the common
+// case and is kept small enough to inline.
 func (e *rleEncoder[T]) appendValue(v T) {
+	if e.state == rleRun && e.last == v {
+		e.n++
+		return
+	}
+	e.appendValueSlow(v)
+}
+
+func (e *rleEncoder[T]) appendValueSlow(v T) {
 	switch e.state {
 	case rleEmpty:
 		e.state, e.last = rleLone, v
@@ -165,8 +183,12 @@ type deltaEncoder struct {
 func newDeltaEncoder() *deltaEncoder { return &deltaEncoder{rle: rleEncoder[int64]{put: putSleb}} }
 
 func (e *deltaEncoder) appendValue(v int64) {
-	e.rle.appendValue(saturatingAdd(v, -e.prev, e.prev == math.MinInt64))
+	d := v - e.prev
+	if (v^e.prev)&(v^d) < 0 { // the subtraction overflowed
+		d = saturatingAdd(v, -e.prev, e.prev == math.MinInt64)
+	}
 	e.prev = v
+	e.rle.appendValue(d)
 }
 
 // saturatingAdd returns a+b clamped to the int64 range, as Automerge's

@@ -252,3 +252,23 @@ func TestSaturatingAdd(t *testing.T) {
 		t.Errorf("decoded %d", v)
 	}
 }
+
+// TestDeltaEncoderEdges: the encoder's fast subtraction gives the delta
+// saturatingAdd defines for every pair of edge values, overflowing or not.
+func TestDeltaEncoderEdges(t *testing.T) {
+	edges := []int64{math.MinInt64, math.MinInt64 + 1, -1 << 62, -2, -1, 0, 1, 2, 1 << 62, math.MaxInt64 - 1, math.MaxInt64}
+	for _, prev := range edges {
+		for _, v := range edges {
+			e := newDeltaEncoder()
+			e.appendValue(prev)
+			e.appendValue(v)
+			raw := newIntDecoder(e.finish())
+			first, _, _ := raw.next()
+			got, ok, err := raw.next()
+			want := saturatingAdd(v, -prev, prev == math.MinInt64)
+			if first != prev || !ok || err != nil || got != want {
+				t.Errorf("deltas of %d then %d: %d, %d (%v, %v), want %d, %d", prev, v, first, got, ok, err, prev, want)
+			}
+		}
+	}
+}
