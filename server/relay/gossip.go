@@ -13,11 +13,13 @@ import (
 // remote-subscription-change; for every document it has open it is then
 // told, with remote-heads-changed, the heads of those storage peers:
 //
-//   - the relay's own heads (StorageID), after every durable change and
-//     once when it subscribes;
+//   - the relay's own heads (StorageID), after every durable change;
 //   - another connected storage peer's heads, as that peer's last sync
 //     message announced them (what the relay knows it has);
 //   - heads another peer reports in its own remote-heads-changed.
+//
+// What the relay knows already is sent once when the peer subscribes (for
+// the documents it has open) and when it opens a document.
 //
 // A client that gets remote-heads-changed for a document it has no handle
 // for crashes (automerge-repo 2.5.6), so nothing is sent for a document
@@ -149,20 +151,42 @@ func (c *conn) subscriptionChange(m wire.Message) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		c.s.hub.ifLoaded(id, func(d *docsync.Document) docsync.Effects {
-			var eff docsync.Effects
-			if !d.IsOpen(c.session) {
-				return eff // it waits for the document: no handle to tell
-			}
-			for _, sid := range added {
-				if h, ok := c.s.knownHeads(d, sid, c.token.Workspace, c.session); ok && c.subscribed(sid) {
-					eff.Send = append(eff.Send, docsync.Send{To: c.session, Msg: headsMessage(id, sid,
-						wire.HeadsAt{Heads: docsync.EncodeHeads(h), Timestamp: c.s.timestamp()})})
-				}
-			}
-			return eff
-		})
+		c.tellKnownHeads(c.session, id, added)
 	}
+}
+
+// opened tells session, which has just opened document id, the heads the
+// relay knows for its subscriptions, as automerge-repo does when a peer
+// opens a document.
+func (c *conn) opened(session docsync.PeerID, id string) {
+	c.mu.Lock()
+	sids := make([]string, 0, len(c.subs))
+	for sid := range c.subs {
+		sids = append(sids, sid)
+	}
+	c.mu.Unlock()
+	if len(sids) > 0 {
+		slices.Sort(sids)
+		c.tellKnownHeads(session, id, sids)
+	}
+}
+
+// tellKnownHeads sends session the heads the relay knows of document id
+// at each of sids, if the session has the document open.
+func (c *conn) tellKnownHeads(session docsync.PeerID, id string, sids []string) {
+	c.s.hub.ifLoaded(id, func(d *docsync.Document) docsync.Effects {
+		var eff docsync.Effects
+		if !d.IsOpen(session) {
+			return eff // it waits for the document: no handle to tell
+		}
+		for _, sid := range sids {
+			if h, ok := c.s.knownHeads(d, sid, c.token.Workspace, session); ok && c.subscribed(sid) {
+				eff.Send = append(eff.Send, docsync.Send{To: session, Msg: headsMessage(id, sid,
+					wire.HeadsAt{Heads: docsync.EncodeHeads(h), Timestamp: c.s.timestamp()})})
+			}
+		}
+		return eff
+	})
 }
 
 // remoteHeads forwards a peer's remote-heads-changed to the other

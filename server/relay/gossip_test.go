@@ -237,3 +237,16 @@ func TestGossipSubscriptionLimit(t *testing.T) {
 	a.subscribe([]string{relaySID}, nil)
 	a.hasBeenTold(x, relaySID, a.heads(x))
 }
+
+func TestGossipOnOpen(t *testing.T) {
+	e := newEnv(t, nil)
+	tok, relaySID, a, x := e.writer()
+	// b subscribes first, then opens x: it hears what the relay knows of
+	// x at once, without waiting for another change.
+	b := e.connectStorage(tok, "peer-b", "sid-b")
+	b.subscribe([]string{"sid-a", relaySID}, nil)
+	b.barrier()
+	b.request(x)
+	b.hasBeenTold(x, "sid-a", a.heads(x))
+	b.hasBeenTold(x, relaySID, a.heads(x))
+}

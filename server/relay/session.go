@@ -133,6 +133,7 @@ func (c *conn) syncMessage(m wire.Message) bool {
 	if m.Type == wire.TypeSync {
 		c.observeReply(m.DocumentID)
 	}
+	_, wasOpen := c.open[m.DocumentID]
 	c.open[m.DocumentID] = struct{}{}
 	session, ws := c.session, c.token.Workspace
 	c.inflight.acquire()
@@ -152,6 +153,8 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		case err != nil:
 			c.log.Error("sync", "doc", m.DocumentID, "err", err)
 			c.fail("internal error", "store")
+		case !wasOpen:
+			c.opened(session, m.DocumentID)
 		}
 	})
 	return true
