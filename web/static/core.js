@@ -1,5 +1,11 @@
 // core.js loads the Go/wasm core and resolves with globalThis.commonplace.
 //
+// By default the core runs in a dedicated worker (core-worker.js) and
+// globalThis.commonplace is a proxy with the same methods: a change costs
+// the core tens of milliseconds on a long note, which must not land
+// between a keystroke and its frame. `?core=main` in the page URL, or a
+// browser without workers, runs it on the page itself.
+//
 // Handshake (see docs/APP-API.md): before running the wasm this module
 // defines globalThis.commonplaceReady(err?). The core installs
 // globalThis.commonplace and then calls commonplaceReady() (or passes an
@@ -9,8 +15,8 @@ const READY_TIMEOUT_MS = 20000
 
 let loading = null
 
-export function loadCore({ wasmURL = "/app.wasm", execURL = "/wasm_exec.js" } = {}) {
-  loading ??= start(wasmURL, execURL).catch(err => {
+export function loadCore({ wasmURL = "/app.wasm", execURL = "/wasm_exec.js", worker = defaultWorker() } = {}) {
+  loading ??= (worker ? startWorker() : start(wasmURL, execURL)).catch(err => {
     loading = null
     throw err
   })
@@ -50,6 +56,75 @@ async function start(wasmURL, execURL) {
     return core
   } finally {
     clearTimeout(timer)
+  }
+}
+
+function defaultWorker() {
+  return typeof Worker === "function" && new URLSearchParams(location.search).get("core") !== "main"
+}
+
+// The API's methods and its subscriptions (with the callback's position).
+const METHODS = ["join", "session", "setProfile", "status", "members", "listNotes", "createNote", "getNote", "editText",
+  "setField", "resolveConflict", "history", "noteAt", "shareNote", "exportMarkdown", "personalLink"]
+const EVENTS = { onStatus: 0, onError: 0, onNoteChange: 1 }
+
+function startWorker() {
+  const w = new Worker("/core-worker.js")
+  const calls = new Map()
+  const subs = new Map()
+  let next = 0
+  const fail = e => Object.assign(new Error(e.message), { code: e.code })
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(coreError("the app core did not start in time")), READY_TIMEOUT_MS)
+    w.onerror = e => reject(coreError(`the app core failed: ${e.message}`))
+    w.onmessage = ({ data: m }) => {
+      switch (m.type) {
+        case "ready":
+          clearTimeout(timer)
+          if (m.error) return reject(coreError(m.error))
+          resolve((globalThis.commonplace = proxy()))
+          break
+        case "result": {
+          const c = calls.get(m.id)
+          calls.delete(m.id)
+          if (m.error) c?.reject(fail(m.error))
+          else c?.resolve(m.value)
+          break
+        }
+        case "event":
+          subs.get(m.sub)?.(m.error ? fail(m.error) : m.value)
+          break
+        case "exit":
+          for (const c of calls.values()) c.reject(coreError("the app core stopped"))
+          calls.clear()
+          break
+      }
+    }
+  })
+
+  function proxy() {
+    const api = {}
+    for (const name of METHODS) {
+      api[name] = (...args) =>
+        new Promise((resolve, reject) => {
+          const id = ++next
+          calls.set(id, { resolve, reject })
+          w.postMessage({ type: "call", id, method: name, args })
+        })
+    }
+    for (const [name, at] of Object.entries(EVENTS)) {
+      api[name] = (...args) => {
+        const cb = args[at]
+        const sub = ++next
+        subs.set(sub, cb)
+        w.postMessage({ type: "subscribe", sub, method: name, args: args.slice(0, at) })
+        return () => {
+          subs.delete(sub)
+          w.postMessage({ type: "unsubscribe", sub })
+        }
+      }
+    }
+    return api
   }
 }
 

@@ -11,6 +11,7 @@ const SHELL = [
   "/app.css",
   "/app.js",
   "/core.js",
+  "/core-worker.js",
   "/dom.js",
   "/errors.js",
   "/textsync.js",
