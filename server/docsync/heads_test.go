@@ -114,3 +114,13 @@ func ExampleEncodeHeads() {
 	fmt.Println(docsync.EncodeHeads([]docsync.Hash{h}))
 	// Output: [16qJFWMMHFy3xDdLmvUeyc2S6FrWRhJP51HsvDYdz9d1FsYG]
 }
+
+func ExampleSyncHeads() {
+	// A sync message starts with its type byte and the sender's heads: a
+	// count, then 32 bytes per head.
+	msg := append([]byte{0x42, 1}, make([]byte, 32)...)
+	msg = append(msg, 0, 0, 0) // need, have, changes: not read
+	heads, err := docsync.SyncHeads(msg)
+	fmt.Println(len(heads), err)
+	// Output: 1 <nil>
+}
