@@ -59,9 +59,10 @@ type Repo struct {
 	st   Storage
 	opts Options
 
-	mu     sync.Mutex
-	docs   map[string]*handle
-	events listen.Set[Event]
+	mu      sync.Mutex
+	docs    map[string]*handle
+	watched map[string]int // documents on screen (Watch), with their watch counts
+	events  listen.Set[Event]
 	kick   chan struct{} // a local change wants syncing
 	seq    uint64        // orders local changes across documents
 	status statusBox
@@ -76,6 +77,7 @@ type handle struct {
 	wanted  bool                         // we lack it and asked for it
 	unavail bool                         // the relay said it has none
 	sync    *peerState                   // per-connection sync state, nil offline
+	polled  bool                         // an HTTP exchange settled it since the fallback began
 	touched uint64                       // Repo.seq at the last local change
 }
 
@@ -94,7 +96,7 @@ func Open(ctx context.Context, st Storage, opts Options) (*Repo, error) {
 	if opts.ActorID == "" {
 		opts.ActorID = crdt.NewActorID()
 	}
-	r := &Repo{st: st, opts: opts, docs: map[string]*handle{}, kick: make(chan struct{}, 1)}
+	r := &Repo{st: st, opts: opts, docs: map[string]*handle{}, watched: map[string]int{}, kick: make(chan struct{}, 1)}
 	entries, err := st.List(ctx, r.key(""))
 	if err != nil {
 		return nil, fmt.Errorf("open repo: %w", err)
@@ -420,3 +422,24 @@ func (r *Repo) Save(id string) ([]byte, error) {
 
 // Kick asks the sync loop to look at every document again, e.g. after Want.
 func (r *Repo) Kick() { r.wake() }
+
+// Watch marks document id as on screen until the returned function is
+// called (watches nest). Over the WebSocket the relay pushes every change
+// anyway; over HTTP sync, which cannot push, watched documents are polled
+// every poll interval with those that have unconfirmed changes, the rest
+// only in the periodic full poll.
+func (r *Repo) Watch(id string) (unwatch func()) {
+	r.mu.Lock()
+	r.watched[id]++
+	r.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			if r.watched[id]--; r.watched[id] <= 0 {
+				delete(r.watched, id)
+			}
+		})
+	}
+}

@@ -3,7 +3,6 @@ package repo
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -59,7 +58,7 @@ func (s *session) handle(ctx context.Context, frame []byte) error {
 			h.unavail = true
 		}
 		s.r.mu.Unlock()
-		s.r.refreshStatus()
+		s.r.refreshStatus(WebSocket)
 		return nil
 	default: // ephemeral and gossip: not used by the app
 		return nil
@@ -77,64 +76,22 @@ func (s *session) receive(ctx context.Context, m wire.Message) error {
 		// The relay never pushes documents; answer like a peer without it.
 		return s.send(ctx, wire.Message{Type: wire.TypeDocUnavailable, SenderID: s.self, TargetID: m.SenderID, DocumentID: m.DocumentID})
 	}
-	before := h.doc.Heads()
-	sm, err := h.sync.ss.ReceiveMessage(m.Data)
-	if err != nil {
-		r.mu.Unlock()
-		return fmt.Errorf("sync message for %s: %w: %w", m.DocumentID, err, ErrRelay)
-	}
-	h.sync.heard = true
-	h.unavail = false
-	h.sync.serverHeads = sm.Heads()
-	after := h.doc.Heads()
-	changed := !slices.Equal(before, after)
-	var ops []Op
-	if changed {
-		ops = r.persistOps(h)
-	}
-	if confirm(h) {
-		ops = append(ops, r.pendingOp(h))
+	a, err := r.applyLocked(h, h.sync.ss, m.Data)
+	if err == nil {
+		h.sync.heard = true
 	}
 	r.mu.Unlock()
-	if len(ops) > 0 {
-		if err := r.st.Write(ctx, ops); err != nil {
-			return fmt.Errorf("store synced changes of %s: %w", m.DocumentID, err)
-		}
-	}
-	if changed {
-		r.emit(Event{DocID: m.DocumentID, Before: before, After: after, Remote: true})
-		s.retryUnavailable()
-	}
-	if err := s.syncAll(ctx); err != nil {
+	if err != nil {
 		return err
 	}
-	return nil
-}
-
-// confirm drops from h.pending every change the relay's heads include.
-// It reports whether pending changed. Called with the repo locked.
-func confirm(h *handle) bool {
-	if len(h.pending) == 0 {
-		return false
+	changed, err := r.store(ctx, a)
+	if err != nil {
+		return err
 	}
-	n := len(h.pending)
-	seen := map[crdt.ChangeHash]bool{}
-	stack := append([]crdt.ChangeHash(nil), h.sync.serverHeads...)
-	for len(stack) > 0 && len(h.pending) > 0 {
-		c := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		ch, err := h.doc.Change(c)
-		if err != nil {
-			continue // the relay has changes we have not received yet
-		}
-		delete(h.pending, c)
-		stack = append(stack, ch.Dependencies()...)
+	if changed {
+		s.retryUnavailable()
 	}
-	return len(h.pending) != n
+	return s.syncAll(ctx)
 }
 
 // retryUnavailable asks again for wanted documents the relay lacked: a
@@ -193,21 +150,6 @@ func (s *session) syncAll(ctx context.Context) error {
 			return err
 		}
 	}
-	r.refreshStatus()
+	r.refreshStatus(WebSocket)
 	return nil
-}
-
-// refreshStatus recomputes syncing versus up to date while connected.
-func (r *Repo) refreshStatus() {
-	r.mu.Lock()
-	st := UpToDate
-	for _, h := range r.docs {
-		if h.sync == nil || !h.sync.heard || len(h.pending) > 0 {
-			st = Syncing
-			break
-		}
-	}
-	n := r.unconfirmedLocked()
-	r.mu.Unlock()
-	r.status.set(Status{State: st, Unconfirmed: n})
 }

@@ -17,12 +17,24 @@ const (
 	UpToDate   State = "up-to-date"
 )
 
+// Transport is how the repo reaches the relay.
+type Transport string
+
+// The transports: the WebSocket, or HTTP sync (POST /sync/http) while the
+// WebSocket keeps failing.
+const (
+	WebSocket Transport = "websocket"
+	HTTP      Transport = "http"
+)
+
 // Status is the sync state with the number of local changes the relay has
-// not yet confirmed and the last error, if any.
+// not yet confirmed, the last error, if any, and the transport the state
+// is about: WebSocket unless Run fell back to HTTP sync.
 type Status struct {
 	State       State
 	Unconfirmed int
 	Err         error
+	Transport   Transport
 }
 
 // statusBox holds the current Status and its listeners.
@@ -36,7 +48,7 @@ func (b *statusBox) get() Status {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.cur.State == "" {
-		return Status{State: Offline}
+		return Status{State: Offline, Transport: WebSocket}
 	}
 	return b.cur
 }
@@ -44,7 +56,8 @@ func (b *statusBox) get() Status {
 // set stores s and tells listeners if it differs from the current one.
 func (b *statusBox) set(s Status) {
 	b.mu.Lock()
-	same := b.cur.State == s.State && b.cur.Unconfirmed == s.Unconfirmed && errText(b.cur.Err) == errText(s.Err)
+	same := b.cur.State == s.State && b.cur.Unconfirmed == s.Unconfirmed &&
+		errText(b.cur.Err) == errText(s.Err) && b.cur.Transport == s.Transport
 	b.cur = s
 	b.mu.Unlock()
 	if !same {

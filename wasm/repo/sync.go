@@ -53,13 +53,22 @@ type SyncOptions struct {
 	// asked for again while connected (default 15 s): another device may
 	// have synced them since.
 	RetryUnavailable time.Duration
+	// HTTP, if set, is the fallback for networks where the WebSocket
+	// fails (a proxy refusing upgrades, say): after FallbackAfter failed
+	// attempts in a row Run syncs over HTTP sync (POST /sync/http,
+	// docs/HTTP-SYNC.md), polling as Poll says, while it keeps trying the
+	// WebSocket with backoff; once a WebSocket connection is joined, HTTP
+	// sync stops. The status then names Transport HTTP.
+	HTTP Poster
+	// FallbackAfter overrides DefaultFallbackAfter.
+	FallbackAfter int
+	Poll          PollOptions
 }
 
 // peerState is one document's sync with the relay on one connection.
 type peerState struct {
-	ss          *crdt.SyncState
-	heard       bool // the relay answered on this connection
-	serverHeads []crdt.ChangeHash
+	ss    *crdt.SyncState
+	heard bool // the relay answered on this connection
 }
 
 // Run syncs the repo with the relay until ctx ends or the relay refuses
@@ -85,27 +94,47 @@ func (r *Repo) Run(ctx context.Context, o SyncOptions) error {
 	if o.RetryUnavailable == 0 {
 		o.RetryUnavailable = 15 * time.Second
 	}
+	if o.FallbackAfter <= 0 {
+		o.FallbackAfter = DefaultFallbackAfter
+	}
+	o.Poll.defaults()
 	bo := backoff.New(o.Policy, o.Rand)
+	fb := newFallback(r, o)
+	defer fb.stop()
 	for {
-		r.setState(Connecting, nil)
-		err := r.connectOnce(ctx, o, bo)
+		fb.wsState(Connecting, nil)
+		err := r.connectOnce(ctx, o, bo, fb.stop)
 		if ctx.Err() != nil {
+			fb.stop()
 			r.setState(Offline, nil)
 			return ctx.Err()
 		}
 		if errors.Is(err, ErrUnauthorized) || errors.Is(err, ErrWrongVersion) {
+			fb.stop()
 			r.setState(Offline, err)
 			return err
 		}
-		r.setState(Offline, err)
-		if err := backoff.Wait(ctx, o.Clock, bo.Next()); err != nil {
+		fb.wsState(Offline, err)
+		if bo.Failures()+1 >= o.FallbackAfter {
+			fb.start(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			fb.stop()
+			r.setState(Offline, nil)
+			return ctx.Err()
+		case err := <-fb.fatal:
+			fb.stop()
+			r.status.set(Status{State: Offline, Unconfirmed: r.Unconfirmed(), Err: err, Transport: HTTP})
 			return err
+		case <-o.Clock.After(bo.Next()):
 		}
 	}
 }
 
-// connectOnce runs one connection from dial to failure.
-func (r *Repo) connectOnce(ctx context.Context, o SyncOptions, bo *backoff.Backoff) error {
+// connectOnce runs one connection from dial to failure; joined runs once
+// the relay answered join, before any document is synced.
+func (r *Repo) connectOnce(ctx context.Context, o SyncOptions, bo *backoff.Backoff, joined func()) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	conn, err := o.Dial(ctx)
@@ -152,6 +181,7 @@ func (r *Repo) connectOnce(ctx context.Context, o SyncOptions, bo *backoff.Backo
 		}
 	}
 	bo.Reset()
+	joined()
 	if err := s.syncAll(ctx); err != nil {
 		return err
 	}
@@ -186,5 +216,5 @@ func (r *Repo) dropPeerStates() {
 }
 
 func (r *Repo) setState(st State, err error) {
-	r.status.set(Status{State: st, Unconfirmed: r.Unconfirmed(), Err: err})
+	r.status.set(Status{State: st, Unconfirmed: r.Unconfirmed(), Err: err, Transport: WebSocket})
 }
