@@ -35,7 +35,7 @@ func encodeChange(c *Change, n int, row func(int) *Op) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode change: %w", err)
 	}
-	cols = packColumns(cols, nil)
+	cols = packColumns(cols)
 
 	body := make([]byte, 0, 128+32*len(c.Deps)+len(c.Message)+len(c.Extra)+columnsLen(cols))
 	body = AppendUleb(body, uint64(len(c.Deps)))

@@ -2,9 +2,14 @@ package format
 
 import (
 	"bytes"
+	"cmp"
 	"compress/flate"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // Column types: the low three bits of a column specification.
@@ -190,21 +195,46 @@ func (z *deflater) deflate(b []byte) []byte {
 	return out.Bytes()
 }
 
-// packColumns drops empty columns and, if z is not nil, deflates columns
-// of DeflateMinSize bytes or more, flagging them. cols must be sorted by
-// specification.
-func packColumns(cols []column, z *deflater) []column {
+// packColumns drops empty columns. cols must be sorted by specification.
+func packColumns(cols []column) []column {
 	kept := make([]column, 0, len(cols))
 	for _, c := range cols {
-		if len(c.data) == 0 {
-			continue
+		if len(c.data) > 0 {
+			kept = append(kept, c)
 		}
-		if z != nil && len(c.data) >= DeflateMinSize {
-			c = column{spec: c.spec | deflateBit, data: z.deflate(c.data)}
-		}
-		kept = append(kept, c)
 	}
 	return kept
+}
+
+// deflateColumns deflates every column of DeflateMinSize bytes or more in
+// tables, flagging it, as Automerge does in documents. Deflate is most of
+// the cost of saving a large document and columns are independent, so up
+// to GOMAXPROCS goroutines share them, largest first, each with its own
+// deflater; which goroutine compressed a column does not change its bytes.
+func deflateColumns(tables ...[]column) {
+	var big []*column
+	for _, t := range tables {
+		for i := range t {
+			if len(t[i].data) >= DeflateMinSize {
+				big = append(big, &t[i])
+			}
+		}
+	}
+	slices.SortStableFunc(big, func(a, b *column) int { return cmp.Compare(len(b.data), len(a.data)) })
+	var next atomic.Int64
+	work := func() {
+		var z deflater
+		for i := next.Add(1) - 1; i < int64(len(big)); i = next.Add(1) - 1 {
+			c := big[i]
+			c.spec, c.data = c.spec|deflateBit, z.deflate(c.data)
+		}
+	}
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(big)) - 1 {
+		wg.Go(work)
+	}
+	work()
+	wg.Wait()
 }
 
 // appendColumnTable writes the count and (spec, length) pairs of cols.

@@ -34,7 +34,11 @@ func TestColumnOrderIgnoresDeflateBit(t *testing.T) {
 func TestPackColumns(t *testing.T) {
 	long := bytes.Repeat([]byte{7}, DeflateMinSize)
 	short := long[:DeflateMinSize-1]
-	cols := packColumns([]column{{specObjActor, nil}, {specKeyStr, short}, {specAction, long}}, &deflater{})
+	cols := packColumns([]column{{specObjActor, nil}, {specKeyStr, short}, {specAction, long}})
+	if len(cols) != 2 || cols[0].spec != specKeyStr || cols[1].spec != specAction {
+		t.Fatalf("packed %+v", cols)
+	}
+	deflateColumns(cols)
 	if len(cols) != 2 || cols[0].spec != specKeyStr || cols[1].spec != specAction|deflateBit {
 		t.Fatalf("packed %+v", cols)
 	}
@@ -46,9 +50,6 @@ func TestPackColumns(t *testing.T) {
 	budget = 10
 	if _, err := inflate(cols[1].data, &budget); !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("inflate over budget: %v", err)
-	}
-	if plain := packColumns([]column{{specAction, long}}, nil); plain[0].spec != specAction {
-		t.Fatal("uncompressed packing deflated a column")
 	}
 }
 
@@ -67,6 +68,30 @@ func TestDeflaterReuse(t *testing.T) {
 		got := reused.deflate(in)
 		if want := deflate(in); !bytes.Equal(got, want) {
 			t.Errorf("input %d: reused deflater wrote %d bytes, a fresh one %d", i, len(got), len(want))
+		}
+	}
+}
+
+// TestDeflateColumns: columns deflated by several goroutines at once get
+// the bytes and flag a lone deflate gives them, in both tables, and short
+// columns stay as they are.
+func TestDeflateColumns(t *testing.T) {
+	var tables, want [2][]column
+	for i := range 12 {
+		c := column{spec: spec(uint32(i), colInteger), data: bytes.Repeat([]byte{byte(i), byte(i * 7), 3}, 40*i*i+i)}
+		w := c
+		if len(c.data) >= DeflateMinSize {
+			w = column{spec: c.spec | deflateBit, data: deflate(c.data)}
+		}
+		tables[i%2] = append(tables[i%2], c)
+		want[i%2] = append(want[i%2], w)
+	}
+	deflateColumns(tables[0], tables[1])
+	for ti, cols := range tables {
+		for i, c := range cols {
+			if w := want[ti][i]; c.spec != w.spec || !bytes.Equal(c.data, w.data) {
+				t.Errorf("table %d column %d: spec %#x, %d bytes, want %#x, %d bytes", ti, i, c.spec, len(c.data), w.spec, len(w.data))
+			}
 		}
 	}
 }

@@ -257,12 +257,10 @@ func encodeDocument(d *Document, ops iter.Seq[*Op], compress bool) ([]byte, erro
 		}
 	}
 	opCols := enc.columns()
-	var z *deflater
+	changeCols, opCols = packColumns(changeCols), packColumns(opCols)
 	if compress {
-		z = &deflater{}
+		deflateColumns(changeCols, opCols)
 	}
-	changeCols = packColumns(changeCols, z)
-	opCols = packColumns(opCols, z)
 
 	body := make([]byte, 0, 64+len(d.Actors)*17+len(d.Heads)*33+columnsLen(changeCols)+columnsLen(opCols))
 	body = AppendUleb(body, uint64(len(d.Actors)))
