@@ -136,6 +136,7 @@ func (c *conn) run() {
 func (c *conn) cleanup() {
 	c.inflight.wait()
 	c.leaveAll()
+	c.resetGossip(wire.Message{})
 	s := c.s
 	s.mu.Lock()
 	delete(s.conns, c)

@@ -72,8 +72,8 @@ func headsMessage(doc, storageID string, h wire.HeadsAt) wire.Message {
 // heads and the heads peers announced. The caller holds d's lock and has
 // carried out eff's store operations, so the heads are durable.
 func (s *Server) gossip(d *docsync.Document, eff docsync.Effects) {
-	if len(eff.Heads) == 0 && len(eff.Announced) == 0 {
-		return
+	if (len(eff.Heads) == 0 && len(eff.Announced) == 0) || s.subscriptions.Load() == 0 {
+		return // the common case costs nothing
 	}
 	ts := s.timestamp()
 	var out []docsync.Send
@@ -243,6 +243,7 @@ func (c *conn) subscribe(ids []string) []string {
 		c.subs[id] = struct{}{}
 		added = append(added, id)
 	}
+	c.s.subscriptions.Add(int64(len(added)))
 	return added
 }
 
@@ -250,7 +251,10 @@ func (c *conn) unsubscribe(ids []string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, id := range ids {
-		delete(c.subs, id)
+		if _, ok := c.subs[id]; ok {
+			delete(c.subs, id)
+			c.s.subscriptions.Add(-1)
+		}
 	}
 }
 
@@ -269,7 +273,9 @@ func (c *conn) peerStorageID() string {
 	return c.storageID
 }
 
-// resetGossip starts a new session's gossip state from its join message.
+// resetGossip starts a new session's gossip state from its join message;
+// with an empty message it just ends the old one's (the connection is
+// closing).
 func (c *conn) resetGossip(join wire.Message) {
 	sid := ""
 	if md := join.PeerMetadata; md != nil && validStorageID(md.StorageID) && md.StorageID != c.s.storageID {
@@ -278,5 +284,6 @@ func (c *conn) resetGossip(join wire.Message) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.storageID = sid
+	c.s.subscriptions.Add(-int64(len(c.subs)))
 	c.subs = map[string]struct{}{}
 }

@@ -42,6 +42,9 @@ type Server struct {
 	peerID    string
 	storageID string
 	clock     gossipClock
+	// subscriptions counts remote-heads subscriptions over all
+	// connections, so gossip costs nothing while there are none.
+	subscriptions atomic.Int64
 
 	closing atomic.Bool
 	stop    chan struct{} // closed by Close: stops the janitor
