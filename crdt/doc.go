@@ -34,8 +34,7 @@ type Doc struct {
 	waiting    map[ChangeHash][]*Change // missing dependency -> changes waiting for it
 	savedUntil int                      // history length at the last Save/SaveIncremental
 
-	tx      *transaction
-	scratch opScratch
+	tx *transaction
 }
 
 // ErrEmptyCommit is returned by Commit when there is nothing to commit and

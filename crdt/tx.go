@@ -3,6 +3,7 @@ package crdt
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 	"unicode/utf8"
@@ -150,66 +151,75 @@ func (d *Doc) commit(msg string, millis int64) (*Change, error) {
 	tx := d.tx
 	d.tx = nil
 	actors, local := d.changeActors(tx.ops)
-	id := func(x opID) format.OpID {
-		if x.counter == 0 {
-			return format.OpID{}
-		}
-		return format.OpID{Counter: x.counter, Actor: local[x.actor]}
-	}
-	ops := d.scratch.get(tx.ops.len())
-	for bi, block := range tx.ops.blocks {
-		for i := range block {
-			p := &block[i]
-			fo := format.Op{Obj: id(p.obj), Insert: p.insert, Action: format.Action(p.action)}
-			if p.isProp {
-				fo.Key = format.Key{Prop: p.prop(), IsProp: true}
-			} else {
-				fo.Key = format.Key{Elem: id(p.key)}
-			}
-			if p.o != nil {
-				fo.Value = p.o.val.toFormat()
-				if m := p.o.markData(); m != nil {
-					fo.MarkName, fo.Expand = m.name, m.expand
-				}
-			}
-			if pred := p.pred(); len(pred) > 0 {
-				fo.Pred = make([]format.OpID, len(pred))
-				for j, x := range pred {
-					fo.Pred[j] = id(x)
-				}
-			}
-			ops = append(ops, fo)
-		}
-		tx.ops.blocks[bi] = nil // converted: let it go
-	}
 	fc := &format.Change{
 		Actors:  actors,
 		Seq:     tx.seq,
 		StartOp: tx.startOp,
 		Time:    millis,
 		Message: msg,
-		Ops:     ops,
 	}
 	for _, h := range d.commitDeps(tx.seq) {
 		fc.Deps = append(fc.Deps, format.ChangeHash(h))
 	}
-	raw, err := encodeChange(fc)
+	raw, err := format.EncodeChangeOps(fc, tx.ops.rows(local))
 	if err != nil {
 		return nil, fmt.Errorf("commit: %w", err)
 	}
 	c := changeFromFormat(fc, false)
 	c.raw = raw
-	fc.Ops = nil
-	d.scratch.put(ops)
+	c.numOps = uint64(tx.ops.len())
 	d.addToHistory(c, d.actor)
 	return c, nil
 }
 
+// rows yields the pending ops as rows of a change, refilling one
+// format.Op, and drops each block once it is encoded. local maps Doc
+// actor indexes to the change's.
+func (l *pendingList) rows(local []uint32) iter.Seq[*format.Op] {
+	id := func(x opID) format.OpID {
+		if x.counter == 0 {
+			return format.OpID{}
+		}
+		return format.OpID{Counter: x.counter, Actor: local[x.actor]}
+	}
+	return func(yield func(*format.Op) bool) {
+		var fo format.Op
+		var pred []format.OpID
+		for bi, block := range l.blocks {
+			for i := range block {
+				p := &block[i]
+				fo.Obj, fo.Insert, fo.Action = id(p.obj), p.insert, format.Action(p.action)
+				if p.isProp {
+					fo.Key = format.Key{Prop: p.prop(), IsProp: true}
+				} else {
+					fo.Key = format.Key{Elem: id(p.key)}
+				}
+				fo.Value.Type, fo.MarkName, fo.Expand = format.ValueNull, "", false
+				if p.o != nil {
+					p.o.val.fill(&fo.Value)
+					if m := p.o.markData(); m != nil {
+						fo.MarkName, fo.Expand = m.name, m.expand
+					}
+				}
+				pred = pred[:0]
+				for _, x := range p.pred() {
+					pred = append(pred, id(x))
+				}
+				fo.Pred = pred
+				if !yield(&fo) {
+					return
+				}
+			}
+			l.blocks[bi] = nil // encoded: let it go
+		}
+	}
+}
+
 // changeActors returns a change's actor table (the author first, then every
-// other actor its ops mention, sorted by bytes) and a map from Doc actor
-// index to change actor index.
-func (d *Doc) changeActors(ops pendingList) ([][]byte, map[uint32]uint32) {
-	used := map[uint32]bool{}
+// other actor its ops mention, sorted by bytes) and, indexed by Doc actor,
+// each of those actors' index in it.
+func (d *Doc) changeActors(ops pendingList) ([][]byte, []uint32) {
+	used := make([]bool, len(d.actors.ids))
 	note := func(id opID) {
 		if id.counter != 0 && id.actor != d.actor {
 			used[id.actor] = true
@@ -226,15 +236,17 @@ func (d *Doc) changeActors(ops pendingList) ([][]byte, map[uint32]uint32) {
 			}
 		}
 	}
-	others := make([]uint32, 0, len(used))
-	for a := range used {
-		others = append(others, a)
+	var others []uint32
+	for a, ok := range used {
+		if ok {
+			others = append(others, uint32(a))
+		}
 	}
 	slices.SortFunc(others, func(a, b uint32) int {
 		return bytes.Compare(d.actors.ids[a], d.actors.ids[b])
 	})
 	actors := [][]byte{d.actors.ids[d.actor]}
-	local := map[uint32]uint32{d.actor: 0}
+	local := make([]uint32, len(d.actors.ids)) // d.actor maps to 0
 	for i, a := range others {
 		actors = append(actors, d.actors.ids[a])
 		local[a] = uint32(i + 1)

@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"fmt"
+	"iter"
 	"math"
 	"unicode/utf8"
 )
@@ -19,19 +20,24 @@ import (
 // by hash, list other actors sorted after the author, and sort Pred by
 // (counter, actor ID), as Automerge does.
 func EncodeChange(c *Change) ([]byte, error) {
-	return encodeChange(c, len(c.Ops), func(i int) *Op { return &c.Ops[i] })
+	return encodeChange(c, sliceOps(c.Ops))
 }
 
-// encodeChange is EncodeChange over n ops that row returns (see
-// encodeOpRows); c.Ops is not read.
-func encodeChange(c *Change, n int, row func(int) *Op) ([]byte, error) {
+// EncodeChangeOps is EncodeChange with the ops taken from ops instead of
+// c.Ops, which is not read; like EncodeDocumentOps, it encodes each op as
+// it comes, and ops may yield the same *Op every time, refilled.
+func EncodeChangeOps(c *Change, ops iter.Seq[*Op]) ([]byte, error) {
+	return encodeChange(c, ops)
+}
+
+func encodeChange(c *Change, ops iter.Seq[*Op]) ([]byte, error) {
 	if len(c.Actors) == 0 {
 		return nil, fmt.Errorf("encode change: no author: %w", ErrInvalidChange)
 	}
 	if c.StartOp == 0 {
 		return nil, fmt.Errorf("encode change: start op is 0: %w", ErrInvalidChange)
 	}
-	cols, err := encodeOpRows(n, row, changeOps, len(c.Actors))
+	cols, err := encodeOps(ops, changeOps, len(c.Actors))
 	if err != nil {
 		return nil, fmt.Errorf("encode change: %w", err)
 	}

@@ -228,16 +228,6 @@ func EncodeDocumentOps(d *Document, ops iter.Seq[*Op]) ([]byte, error) {
 	return encodeDocument(d, ops, true)
 }
 
-func sliceOps(ops []Op) iter.Seq[*Op] {
-	return func(yield func(*Op) bool) {
-		for i := range ops {
-			if !yield(&ops[i]) {
-				return
-			}
-		}
-	}
-}
-
 func encodeDocument(d *Document, ops iter.Seq[*Op], compress bool) ([]byte, error) {
 	headIdx := d.HeadIndexes
 	if len(headIdx) != len(d.Heads) {
@@ -250,13 +240,10 @@ func encodeDocument(d *Document, ops iter.Seq[*Op], compress bool) ([]byte, erro
 	if err != nil {
 		return nil, fmt.Errorf("encode document: %w", err)
 	}
-	enc := newOpEncoder(documentOps, len(d.Actors))
-	for op := range ops {
-		if err = enc.add(op); err != nil {
-			return nil, fmt.Errorf("encode document: %w", err)
-		}
+	opCols, err := encodeOps(ops, documentOps, len(d.Actors))
+	if err != nil {
+		return nil, fmt.Errorf("encode document: %w", err)
 	}
-	opCols := enc.columns()
 	changeCols, opCols = packColumns(changeCols), packColumns(opCols)
 	if compress {
 		deflateColumns(changeCols, opCols)

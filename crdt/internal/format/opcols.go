@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"iter"
 )
 
 // The op columns are shared by change chunks (with pred) and document
@@ -13,23 +14,35 @@ const (
 	documentOps
 )
 
-// encodeOps writes ops as columns sorted by specification. Empty columns
-// are included here and dropped by packColumns.
-func encodeOps(ops []Op, layout opLayout, numActors int) ([]column, error) {
-	return encodeOpRows(len(ops), func(i int) *Op { return &ops[i] }, layout, numActors)
-}
-
-// encodeOpRows is encodeOps over n ops that row returns one at a time (it
-// may reuse one Op), so that callers holding ops in another form need not
-// build an []Op. Every actor index is checked against numActors.
-func encodeOpRows(n int, row func(int) *Op, layout opLayout, numActors int) ([]column, error) {
+// encodeOps writes the ops that ops yields as columns sorted by
+// specification. Empty columns are included here and dropped by
+// packColumns. ops may yield one Op refilled each time, so that callers
+// holding ops in another form need not build an []Op. Every actor index
+// is checked against numActors.
+func encodeOps(ops iter.Seq[*Op], layout opLayout, numActors int) ([]column, error) {
 	e := newOpEncoder(layout, numActors)
-	for i := range n {
-		if err := e.add(row(i)); err != nil {
+	for op := range ops {
+		if err := e.add(op); err != nil {
 			return nil, err
 		}
 	}
 	return e.columns(), nil
+}
+
+// sliceOps yields the ops of a slice.
+func sliceOps(ops []Op) iter.Seq[*Op] {
+	return rowOps(len(ops), func(i int) *Op { return &ops[i] })
+}
+
+// rowOps yields row(0) to row(n-1).
+func rowOps(n int, row func(int) *Op) iter.Seq[*Op] {
+	return func(yield func(*Op) bool) {
+		for i := range n {
+			if !yield(row(i)) {
+				return
+			}
+		}
+	}
 }
 
 // opEncoder writes op rows into columns as they come, so that ops never

@@ -313,7 +313,7 @@ func rebuild(d *Document, src opSource, size rebuildSize, keepOps bool) ([]*Chan
 			}
 			row = func(k int) *Op { return &c.Ops[k] }
 		}
-		if _, err := encodeChange(c, len(ops), row); err != nil {
+		if _, err := encodeChange(c, rowOps(len(ops), row)); err != nil {
 			return nil, fmt.Errorf("change %d: %w", ci, err)
 		}
 		for _, a := range touched {
