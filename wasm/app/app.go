@@ -29,6 +29,13 @@ type Platform struct {
 	Fetch   Fetch
 	// Dial opens the relay's WebSocket at url.
 	Dial func(url string) repo.Dialer
+	// SyncPost sends one HTTP sync request (a CBOR body, POST with the
+	// bearer token) to url: the fallback when the WebSocket fails. nil
+	// means no fallback.
+	SyncPost func(ctx context.Context, url, token string, body []byte) (status int, resp []byte, err error)
+	// Visible reports whether the app is on screen, which HTTP sync polls
+	// more often; nil means always.
+	Visible func() bool
 	// Clock, Rand drive reconnect backoff; Now stamps changes. nil means real.
 	Clock backoff.Clock
 	Rand  func() float64
@@ -67,8 +74,9 @@ type space struct {
 	stop     context.CancelFunc
 	done     chan struct{}
 
-	mu  sync.Mutex
-	doc string // the space's workspace document, once known
+	mu      sync.Mutex
+	doc     string // the space's workspace document, once known
+	unwatch func() // ends the repo's watch of doc
 }
 
 func (s *space) docID() string {
@@ -77,10 +85,20 @@ func (s *space) docID() string {
 	return s.doc
 }
 
+// setDoc records the space's workspace document and has the repo watch
+// it: the index names new notes, so HTTP sync polls it like an open note.
 func (s *space) setDoc(id string) {
+	var w func()
+	if id != "" {
+		w = s.repo.Watch(id)
+	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.doc = id
+	old := s.unwatch
+	s.doc, s.unwatch = id, w
+	s.mu.Unlock()
+	if old != nil {
+		old()
+	}
 }
 
 // App is the running core. Its methods are safe for concurrent use.
@@ -174,7 +192,8 @@ func (a *App) openSpace(ctx context.Context, c spaceConfig, personal bool) (*spa
 		return nil, fmt.Errorf("open %s space: %w", ns, err)
 	}
 	runCtx, stop := context.WithCancel(a.ctx)
-	s := &space{repo: r, cfg: c, personal: personal, stop: stop, done: make(chan struct{}), doc: c.Doc}
+	s := &space{repo: r, cfg: c, personal: personal, stop: stop, done: make(chan struct{})}
+	s.setDoc(c.Doc)
 	a.mu.Lock()
 	if personal {
 		a.personal = s
@@ -194,7 +213,8 @@ func (a *App) openSpace(ctx context.Context, c spaceConfig, personal bool) (*spa
 	go func() {
 		defer a.runs.Done()
 		defer close(s.done)
-		err := r.Run(runCtx, repo.SyncOptions{Dial: a.dialer(server, c.Token), Clock: a.p.Clock, Rand: a.p.Rand})
+		err := r.Run(runCtx, repo.SyncOptions{Dial: a.dialer(server, c.Token), HTTP: a.poster(server, c.Token),
+			Poll: repo.PollOptions{Visible: a.p.Visible}, Clock: a.p.Clock, Rand: a.p.Rand})
 		if err != nil && !errors.Is(err, context.Canceled) {
 			a.errs.Call(fmt.Errorf("sync %s: %w", c.Workspace, err))
 		}
@@ -222,21 +242,36 @@ func (a *App) dialer(server, token string) repo.Dialer {
 	}
 }
 
+// poster is the HTTP sync fallback of a space, or nil without SyncPost.
+func (a *App) poster(server, token string) repo.Poster {
+	if a.p.SyncPost == nil {
+		return nil
+	}
+	url := SyncHTTPURL(server)
+	return func(ctx context.Context, body []byte) (int, []byte, error) {
+		return a.p.SyncPost(ctx, url, token, body)
+	}
+}
+
 // StatusView is status() at the JS API.
 type StatusView struct {
 	State       string  `json:"state"`
 	Unconfirmed int     `json:"unconfirmed"`
 	Error       *string `json:"error"`
+	// Transport is "websocket", or "http" while a space syncs over HTTP
+	// because the WebSocket fails.
+	Transport string `json:"transport"`
 }
 
 // Status combines both spaces: the least advanced state, the sum of
-// unconfirmed changes, the first error.
+// unconfirmed changes, the first error, and "http" if either space syncs
+// over HTTP.
 func (a *App) Status() StatusView {
 	a.mu.Lock()
 	spaces := []*space{a.team, a.personal}
 	a.mu.Unlock()
 	rank := map[repo.State]int{repo.Offline: 0, repo.Connecting: 1, repo.Syncing: 2, repo.UpToDate: 3}
-	out := StatusView{State: string(repo.Offline)}
+	out := StatusView{State: string(repo.Offline), Transport: string(repo.WebSocket)}
 	best := -1
 	for _, s := range spaces {
 		if s == nil {
@@ -248,6 +283,9 @@ func (a *App) Status() StatusView {
 			out.State = string(st.State)
 		}
 		out.Unconfirmed += st.Unconfirmed
+		if st.Transport == repo.HTTP {
+			out.Transport = string(repo.HTTP)
+		}
 		if st.Err != nil && out.Error == nil {
 			code := Code(st.Err)
 			if code == CodeInternal {

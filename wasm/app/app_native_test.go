@@ -97,6 +97,20 @@ func newDevice(t *testing.T) *device {
 	return &device{App: a, net: n}
 }
 
+// newNote creates an interview titled title with body on d.
+func newNote(t *testing.T, d *device, title, body string) string {
+	t.Helper()
+	ctx := context.Background()
+	id, err := d.CreateNote(ctx, "interview", title, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.EditText(ctx, id, "body", 0, 0, body); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
 func startRelay(t *testing.T) *testrelay.Relay {
 	return testrelay.Start(t, func(s *relay.Server, st store.Store) http.Handler { return api.New(s.Access(), st, nil) })
 }
@@ -132,13 +146,7 @@ func TestTwoDevicesEditOfflineAndConverge(t *testing.T) {
 	if err := ana.SetProfile(ctx, app.Profile{Name: "Ana", Role: "practitioner"}); err != nil {
 		t.Fatal(err)
 	}
-	id, err := ana.CreateNote(ctx, "interview", "Visit", false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ana.EditText(ctx, id, "body", 0, 0, "hello 😀 world"); err != nil {
-		t.Fatal(err)
-	}
+	id := newNote(t, ana, "Visit", "hello 😀 world")
 	eventually(t, "ana up to date", upToDate(ana))
 
 	if _, err := ben.Join(ctx, strings.Replace(invite, "#join=", "?join=", 1)); err != nil {

@@ -126,5 +126,8 @@ func SyncURL(server, token string) string {
 	return "ws" + strings.TrimPrefix(server, "http") + "/sync?token=" + token
 }
 
+// SyncHTTPURL is the relay's HTTP sync endpoint (docs/HTTP-SYNC.md).
+func SyncHTTPURL(server string) string { return server + "/sync/http" }
+
 // InviteLink is the link that joins token's workspace on server.
 func InviteLink(server, token string) string { return server + "/#join=" + token }

@@ -399,8 +399,11 @@ type NoteChange struct {
 }
 
 // OnNoteChange calls fn after every local or remote change of note id.
+// While subscribed the note counts as on screen (Repo.Watch): over HTTP
+// sync it is polled every interval.
 func (a *App) OnNoteChange(id string, fn func(NoteChange)) func() {
-	return a.changes.Add(func(ev repo.Event) {
+	unwatch := a.watch(id)
+	off := a.changes.Add(func(ev repo.Event) {
 		if ev.DocID != id {
 			return
 		}
@@ -438,6 +441,29 @@ func (a *App) OnNoteChange(id string, fn func(NoteChange)) func() {
 		}
 		fn(NoteChange{Note: n, Patches: notes.MapPatches(ps, texts), Origin: origin})
 	})
+	return func() {
+		off()
+		unwatch()
+	}
+}
+
+// watch marks note id as on screen in every space (it is in one of them,
+// or will be once it arrives); it returns the function that ends it.
+func (a *App) watch(id string) func() {
+	a.mu.Lock()
+	spaces := []*space{a.team, a.personal}
+	a.mu.Unlock()
+	var offs []func()
+	for _, s := range spaces {
+		if s != nil {
+			offs = append(offs, s.repo.Watch(id))
+		}
+	}
+	return func() {
+		for _, off := range offs {
+			off()
+		}
+	}
 }
 
 // onChange reacts to a change in a space: it tells note listeners, fetches

@@ -63,9 +63,9 @@ type Repo struct {
 	docs    map[string]*handle
 	watched map[string]int // documents on screen (Watch), with their watch counts
 	events  listen.Set[Event]
-	kick   chan struct{} // a local change wants syncing
-	seq    uint64        // orders local changes across documents
-	status statusBox
+	kick    chan struct{} // a local change wants syncing
+	seq     uint64        // orders local changes across documents
+	status  statusBox
 }
 
 // handle is one document and its bookkeeping.

@@ -63,5 +63,6 @@ func start(ctx context.Context) (*app.App, error) {
 		}
 		st = db
 	}
-	return app.Start(ctx, app.Platform{Storage: st, Fetch: jsplat.Fetch, Dial: jsplat.Dialer})
+	return app.Start(ctx, app.Platform{Storage: st, Fetch: jsplat.Fetch, Dial: jsplat.Dialer,
+		SyncPost: jsplat.PostCBOR, Visible: jsplat.Visible})
 }

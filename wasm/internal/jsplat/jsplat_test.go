@@ -63,3 +63,30 @@ func TestWithoutBrowserAPIs(t *testing.T) {
 		}
 	}
 }
+
+func TestVisible(t *testing.T) {
+	g := js.Global()
+	if !g.Get("document").IsUndefined() {
+		t.Skip("runs where there is no document (Node)")
+	}
+	defer g.Delete("commonplaceVisible")
+	tests := []struct {
+		set  any
+		want bool
+	}{
+		{nil, true},
+		{false, false},
+		{true, true},
+		{"no", true}, // not a boolean: ignored
+	}
+	for _, tt := range tests {
+		if tt.set == nil {
+			g.Delete("commonplaceVisible")
+		} else {
+			g.Set("commonplaceVisible", tt.set)
+		}
+		if got := Visible(); got != tt.want {
+			t.Errorf("commonplaceVisible=%v: Visible() = %v, want %v", tt.set, got, tt.want)
+		}
+	}
+}
