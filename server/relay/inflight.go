@@ -7,7 +7,7 @@ import "sync"
 // waiting for them, so a slow document does not hold up the client's
 // other documents and a cold sync of many documents runs in parallel;
 // past the bound the reader waits, so a flood cannot grow the relay.
-const maxInflight = 256
+const maxInflight = 32
 
 // inflight counts a connection's sync messages handed to documents and
 // not yet done. The zero value is ready to use.
