@@ -52,7 +52,7 @@ export async function profileView(app, main, { onDone } = {}) {
   const role = h("select", { id: "role" }, ROLES.map(([v, l]) => h("option", { value: v, selected: current?.role === v }, l)))
   const msg = h("p.error", { role: "alert" })
   const form = h(
-    "form.panel.narrow",
+    onDone ? "form.panel" : "form.panel.narrow",
     {
       onsubmit: async e => {
         e.preventDefault()

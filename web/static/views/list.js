@@ -97,7 +97,7 @@ function fillOptions(select, allLabel, values, keep) {
 // openKindPicker asks for a kind (tap, or keys 1–6) and opens the new note.
 export function openKindPicker(app) {
   document.getElementById("kind-picker")?.remove()
-  const priv = h("input", { type: "checkbox", id: "new-private", style: "width:auto;min-height:auto" })
+  const priv = h("input", { type: "checkbox", id: "new-private" })
   const msg = h("p.error", { role: "alert" })
   const dlg = h(
     "dialog",
@@ -109,7 +109,7 @@ export function openKindPicker(app) {
       {},
       KINDS.map(([v, l], i) => h("button", { type: "button", dataset: { kind: v }, onclick: () => create(v) }, l, h("kbd", {}, String(i + 1)))),
     ),
-    h("label.row", { style: "font-weight:400" }, priv, "Private (only on my devices, share later)"),
+    h("label.row.check", {}, priv, "Private (only on my devices, share later)"),
     msg,
     h("p.row", {}, h("button", { type: "button", onclick: () => dlg.close() }, "Cancel")),
   )
