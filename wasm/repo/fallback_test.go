@@ -5,6 +5,8 @@ package repo_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -364,6 +366,48 @@ func TestHTTPFallbackWithoutEndpoint(t *testing.T) {
 	// The socket comes back: the repo syncs over it.
 	p.open.Store(true)
 	clock.advanceUntil(t, "up to date over the WebSocket", time.Second, time.Minute, settledOn(r, repo.WebSocket))
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v", err)
+	}
+}
+
+// A relay that accepts the request but never answers (a hung connection)
+// does not stall HTTP sync: the request is given up after its timeout on
+// the repo's clock and the poll retried.
+func TestHTTPRequestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	var requests atomic.Int64
+	hung := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer hung.Close()
+	defer close(release)
+	rel := testrelay.Start(t, nil)
+	token := rel.Token(t, "team")
+	clock := &manualClock{}
+	r := openRepo(t)
+	if _, err := r.Create(context.Background(), "create", func(d *crdt.Doc) error { return d.RootMap().Set("k", "v") }); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- r.Run(ctx, repo.SyncOptions{
+			Dial: (&proxy{}).dialer(rel.SyncURL(token)), HTTP: nativehttp.Poster(hung.URL+"/sync/http", token),
+			Clock: clock, Rand: func() float64 { return 0.5 }, Policy: backoff.Policy{Base: time.Second, Max: 4 * time.Second},
+			PeerTimeout: 1000 * time.Hour, RetryUnavailable: 1000 * time.Hour,
+		})
+	}()
+	clock.advanceUntil(t, "the hung request given up", 10*time.Second, 5*time.Minute, func() bool {
+		s := r.Status()
+		return s.Transport == repo.HTTP && s.State == repo.Offline && errors.Is(s.Err, context.DeadlineExceeded)
+	})
+	clock.advanceUntil(t, "a second request", 10*time.Second, 5*time.Minute, func() bool { return requests.Load() >= 2 })
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run = %v", err)

@@ -31,6 +31,9 @@ const (
 	// maxRounds bounds the requests one document's exchange takes; a few
 	// settle any exchange (docs/HTTP-SYNC.md).
 	maxRounds = 16
+	// requestTimeout bounds one request, so a connection that hangs is
+	// retried instead of leaving the poller waiting forever.
+	requestTimeout = 2 * time.Minute
 )
 
 // PollOptions tune HTTP sync, which cannot hear the relay's changes and
@@ -280,7 +283,7 @@ func (p *poller) exchange(ctx context.Context, msgs []wire.Message) ([]wire.Mess
 	if err != nil {
 		return nil, fmt.Errorf("http sync: %w", err)
 	}
-	status, reply, err := p.post(ctx, body)
+	status, reply, err := p.postTimed(ctx, body)
 	if err != nil {
 		return nil, fmt.Errorf("http sync: %w", err)
 	}
@@ -313,6 +316,32 @@ func (p *poller) exchange(ctx context.Context, msgs []wire.Message) ([]wire.Mess
 		replies = append(replies, m)
 	}
 	return replies, nil
+}
+
+// postTimed is post given up after requestTimeout on the repo's clock
+// (context.WithTimeout would cost the wasm build more).
+func (p *poller) postTimed(ctx context.Context, body []byte) (int, []byte, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	timeout := p.o.Clock.After(requestTimeout)
+	timedOut := make(chan struct{})
+	go func() {
+		select {
+		case <-timeout:
+			close(timedOut)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	status, reply, err := p.post(ctx, body)
+	if err != nil {
+		select {
+		case <-timedOut:
+			return 0, nil, fmt.Errorf("no answer within %v: %w", requestTimeout, context.DeadlineExceeded)
+		default:
+		}
+	}
+	return status, reply, err
 }
 
 // apply takes in the relay's replies: sync messages into each document's
