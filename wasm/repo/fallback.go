@@ -56,7 +56,10 @@ func (f *fallback) start(ctx context.Context) {
 		}
 		f.mu.Unlock()
 		if errors.Is(err, ErrUnauthorized) {
-			f.fatal <- err
+			select {
+			case f.fatal <- err:
+			default: // Run has one refusal to read already
+			}
 		}
 	}()
 }

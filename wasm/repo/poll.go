@@ -160,6 +160,9 @@ func (p *poller) poll(ctx context.Context, sc scope) error {
 	hs, states := p.pick(sc)
 	p.retry = false
 	changed := false
+	if len(hs) > 0 {
+		p.r.refreshStatus(HTTP) // syncing while local changes are on their way
+	}
 	for round := 0; len(hs) > 0; round++ {
 		if round == maxRounds {
 			return fmt.Errorf("http sync: %d documents not settled after %d rounds: %w", len(hs), maxRounds, ErrRelay)

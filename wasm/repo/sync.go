@@ -73,8 +73,9 @@ type peerState struct {
 
 // Run syncs the repo with the relay until ctx ends or the relay refuses
 // the token or protocol: it connects, syncs every document, keeps them in
-// sync, and reconnects with backoff after any failure. It returns the
-// fatal error, or ctx.Err().
+// sync, and reconnects with backoff after any failure. With o.HTTP it
+// syncs over HTTP while the WebSocket keeps failing (see
+// SyncOptions.HTTP). It returns the fatal error, or ctx.Err().
 func (r *Repo) Run(ctx context.Context, o SyncOptions) error {
 	if o.PeerID == "" {
 		o.PeerID = fmt.Sprintf("peer-%x", rand.Uint64())
