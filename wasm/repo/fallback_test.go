@@ -249,6 +249,11 @@ func TestHTTPPollSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	missing, err := repo.NewDocumentID()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unwatch func()
 	var hidden atomic.Bool
 	runHTTP(t, r, rel, token, &proxy{}, clock, func() bool { return !hidden.Load() })
 	clock.advanceUntil(t, "up to date over HTTP", time.Second, time.Minute, settledOn(r, repo.HTTP))
@@ -273,12 +278,24 @@ func TestHTTPPollSchedule(t *testing.T) {
 		{"nothing hot", nil, 0},
 		{"nothing hot", nil, 0},
 		{"full", nil, 1},
-		{"watched", func() { r.Watch(id) }, 1},
+		{"watched", func() { unwatch = r.Watch(id) }, 1},
 		{"watched", nil, 1},
 		{"full", nil, 1},
 		{"hidden", func() { hidden.Store(true) }, 0},
 		{"hidden", nil, 0},
 		{"hidden, full", nil, 1},
+		{"a document the relay lacks", func() {
+			hidden.Store(false)
+			unwatch()
+			before := rel.HTTPSyncRequests.Load()
+			if err := r.Want(ctx, missing); err != nil {
+				t.Fatal(err)
+			}
+			// Asked for at once, then left to the full polls.
+			waitFor(t, "the request for it", func() bool { return rel.HTTPSyncRequests.Load() == before+1 })
+		}, 0},
+		{"a document the relay lacks, on screen", func() { r.Watch(missing) }, 1},
+		{"full", nil, 1},
 	}
 	for i, s := range steps {
 		if s.before != nil {

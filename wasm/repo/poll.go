@@ -202,11 +202,13 @@ func (p *poller) pick(sc scope) ([]*handle, map[string]*crdt.SyncState) {
 	defer r.mu.Unlock()
 	var hs []*handle
 	for id, h := range r.docs {
-		empty := len(h.doc.Heads()) == 0
-		if h.unavail && empty && sc != scopeAll && !p.retry {
+		empty, watched := len(h.doc.Heads()) == 0, r.watched[id] > 0
+		// A document the relay lacked is asked for again in full polls,
+		// after remote changes, or every interval while on screen.
+		if h.unavail && empty && sc != scopeAll && !p.retry && !watched {
 			continue
 		}
-		if sc == scopeAll || !h.polled || empty || len(h.pending) > 0 || r.watched[id] > 0 {
+		if sc == scopeAll || !h.polled || empty || len(h.pending) > 0 || watched {
 			hs = append(hs, h)
 		}
 	}
