@@ -1,17 +1,16 @@
 //go:build !js
 
-package repo
+package repo_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"net/http"
 	"testing"
 
 	"github.com/commonplace/commonplace/crdt"
 	"github.com/commonplace/commonplace/wasm/backoff"
+	"github.com/commonplace/commonplace/wasm/internal/nativehttp"
 	"github.com/commonplace/commonplace/wasm/internal/testrelay"
+	"github.com/commonplace/commonplace/wasm/repo"
 )
 
 // BenchmarkHTTPFullPoll is one full poll over HTTP sync of 100 documents
@@ -21,8 +20,7 @@ import (
 func BenchmarkHTTPFullPoll(b *testing.B) {
 	ctx := context.Background()
 	rel := testrelay.StartHTTP(b, nil)
-	token := rel.Token(b, "team")
-	r, err := Open(ctx, NewMemory(), Options{})
+	r, err := repo.Open(ctx, repo.NewMemory(), repo.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,35 +29,22 @@ func BenchmarkHTTPFullPoll(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	post := func(ctx context.Context, body []byte) (int, []byte, error) {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, rel.HTTPSyncURL(), bytes.NewReader(body))
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		defer resp.Body.Close()
-		out, err := io.ReadAll(resp.Body)
-		return resp.StatusCode, out, err
-	}
-	o := SyncOptions{HTTP: post, PeerID: "bench", Policy: backoff.Default(), Rand: func() float64 { return 0.5 }, Clock: backoff.RealClock{}}
-	p, err := newPoller(r, o)
+	poll, err := repo.FullPoller(r, repo.SyncOptions{
+		HTTP: nativehttp.Poster(rel.HTTPSyncURL(), rel.Token(b, "team")), PeerID: "bench",
+		Policy: backoff.Default(), Rand: func() float64 { return 0.5 }, Clock: backoff.RealClock{},
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := p.poll(ctx, scopeAll); err != nil {
+	if err := poll(); err != nil {
 		b.Fatal(err)
 	}
 	if n := r.Unconfirmed(); n != 0 {
 		b.Fatalf("%d unconfirmed after the first poll", n)
 	}
 	before := rel.HTTPSyncRequests.Load()
-	b.ResetTimer()
 	for b.Loop() {
-		if err := p.poll(ctx, scopeAll); err != nil {
+		if err := poll(); err != nil {
 			b.Fatal(err)
 		}
 	}
