@@ -18,6 +18,7 @@ import (
 	"github.com/commonplace/commonplace/server/api"
 	"github.com/commonplace/commonplace/server/docsync"
 	"github.com/commonplace/commonplace/server/engine"
+	"github.com/commonplace/commonplace/server/httpsync"
 	"github.com/commonplace/commonplace/server/relay"
 	"github.com/commonplace/commonplace/server/store"
 )
@@ -168,7 +169,14 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 		return err
 	}
 
-	hs := &http.Server{Handler: routes(rs, st, app, log), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	// HTTP sync, for networks that block WebSockets, runs through the same
+	// live documents as the WebSocket peers.
+	httpSync, err := httpsync.NewHandler(httpsync.Config{Access: rs.Access(), Syncer: httpsync.SyncerFunc(rs.SyncHTTP), PeerID: rs.PeerID(), Logger: log})
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("http sync: %w", err)
+	}
+	hs := &http.Server{Handler: routes(rs, st, app, httpSync, log), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 
@@ -207,15 +215,16 @@ func (cfg *serveConfig) relayConfig(st store.Store, eng docsync.Engine, log *slo
 	}
 }
 
-// routes is the public HTTP surface: the relay's endpoints, the field
-// app's API, and the app itself at /.
-func routes(rs *relay.Server, st store.Store, app http.Handler, log *slog.Logger) http.Handler {
+// routes is the public HTTP surface: the relay's endpoints (WebSocket and
+// HTTP sync), the field app's API, and the app itself at /.
+func routes(rs *relay.Server, st store.Store, app, httpSync http.Handler, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	rh := rs.Handler()
 	for _, p := range []string{"/sync", "/healthz", "/metrics"} {
 		mux.Handle(p, rh)
 	}
 	mux.Handle("/api/", api.New(rs.Access(), st, log))
+	mux.Handle("/sync/http", httpSync)
 	mux.Handle("/", app)
 	return mux
 }

@@ -54,10 +54,26 @@ var _ Syncer = (*StoreSyncer)(nil)
 
 // Sync implements Syncer.
 func (x *StoreSyncer) Sync(ctx context.Context, tok access.Token, peer string, msgs []wire.Message) (Result, error) {
+	session := docsync.PeerID("http/" + peer)
+	return EachDocument(ctx, x.Access, x.Engine, tok.Workspace, msgs, func(ctx context.Context, group []wire.Message) ([]wire.Message, bool, error) {
+		return x.syncDoc(ctx, session, group)
+	})
+}
+
+// DocumentSyncer handles the request and sync messages of one exchange
+// for one document the peer may use: it returns the replies for the peer
+// and whether the document's heads moved, once its changes are durable.
+type DocumentSyncer func(ctx context.Context, group []wire.Message) (replies []wire.Message, changed bool, err error)
+
+// EachDocument runs one exchange document by document, the rule every
+// HTTP sync runtime shares: messages are grouped by document (ByDocument),
+// a document the peer of workspace ws may not use (MayUse) is answered
+// doc-unavailable, and syncDoc handles the rest.
+func EachDocument(ctx context.Context, acc *access.Service, e docsync.Engine, ws string, msgs []wire.Message, syncDoc DocumentSyncer) (Result, error) {
 	var res Result
-	for _, group := range byDocument(msgs) {
+	for _, group := range ByDocument(msgs) {
 		id := group[0].DocumentID
-		ok, err := MayUse(ctx, x.Access, x.Engine, tok.Workspace, group[0])
+		ok, err := MayUse(ctx, acc, e, ws, group[0])
 		if err != nil {
 			return res, err
 		}
@@ -65,7 +81,7 @@ func (x *StoreSyncer) Sync(ctx context.Context, tok access.Token, peer string, m
 			res.Replies = append(res.Replies, wire.Message{Type: wire.TypeDocUnavailable, DocumentID: id})
 			continue
 		}
-		replies, changed, err := x.syncDoc(ctx, docsync.PeerID("http/"+peer), group)
+		replies, changed, err := syncDoc(ctx, group)
 		if err != nil {
 			return res, err
 		}
@@ -146,9 +162,9 @@ func apply(ctx context.Context, st store.Store, ops []docsync.Op) error {
 	return nil
 }
 
-// byDocument groups request and sync messages by document, keeping the
+// ByDocument groups request and sync messages by document, keeping the
 // order of first appearance and the order within each document.
-func byDocument(msgs []wire.Message) [][]wire.Message {
+func ByDocument(msgs []wire.Message) [][]wire.Message {
 	index := map[string]int{}
 	var groups [][]wire.Message
 	for _, m := range msgs {
