@@ -45,6 +45,11 @@ type Options struct {
 	CompactAfter int
 	// Now is the clock for commit times; nil means time.Now.
 	Now func() time.Time
+	// Lazy leaves stored documents unloaded until they are used (Read,
+	// Change) or LoadAll runs, if nothing about them waits for the relay:
+	// decoding a long history is most of a start-up's time. Has, IDs and
+	// Heads answer for them from the stored heads. See lazy.go.
+	Lazy bool
 }
 
 // Event tells listeners that a document changed, from Before to After heads.
@@ -61,7 +66,8 @@ type Repo struct {
 
 	mu      sync.Mutex
 	docs    map[string]*handle
-	watched map[string]int // documents on screen (Watch), with their watch counts
+	lazy    map[string]lazyDoc // stored, not loaded yet (Options.Lazy)
+	watched map[string]int     // documents on screen (Watch), with their watch counts
 	events  listen.Set[Event]
 	kick    chan struct{} // a local change wants syncing
 	seq     uint64        // orders local changes across documents
@@ -96,7 +102,8 @@ func Open(ctx context.Context, st Storage, opts Options) (*Repo, error) {
 	if opts.ActorID == "" {
 		opts.ActorID = crdt.NewActorID()
 	}
-	r := &Repo{st: st, opts: opts, docs: map[string]*handle{}, watched: map[string]int{}, kick: make(chan struct{}, 1)}
+	r := &Repo{st: st, opts: opts, docs: map[string]*handle{}, lazy: map[string]lazyDoc{},
+		watched: map[string]int{}, kick: make(chan struct{}, 1)}
 	entries, err := st.List(ctx, r.key(""))
 	if err != nil {
 		return nil, fmt.Errorf("open repo: %w", err)
@@ -111,6 +118,10 @@ func Open(ctx context.Context, st Storage, opts Options) (*Repo, error) {
 		byDoc[id] = append(byDoc[id], e)
 	}
 	for _, id := range order {
+		if heads, ok := r.deferrable(id, byDoc[id]); ok {
+			r.lazy[id] = lazyDoc{entries: byDoc[id], heads: heads}
+			continue
+		}
 		h, err := r.load(id, byDoc[id])
 		if err != nil {
 			return nil, fmt.Errorf("open repo: document %s: %w", id, err)
@@ -145,6 +156,7 @@ func (r *Repo) load(id string, entries []Entry) (*handle, error) {
 		case name == "want":
 			h.wanted = true
 		}
+		// "heads" (see lazy.go) is only read by Open.
 	}
 	loadChunks(h.doc, chunks)
 	if err := h.doc.SetActorID(r.opts.ActorID); err != nil {
@@ -198,7 +210,9 @@ func (r *Repo) CreateID(ctx context.Context, id, msg string, fn func(*crdt.Doc) 
 	}
 	r.mu.Lock()
 	_, known := r.docs[id]
+	_, stored := r.lazy[id]
 	r.mu.Unlock()
+	known = known || stored
 	if known {
 		return fmt.Errorf("create %s: %w", id, ErrExists)
 	}
@@ -251,7 +265,9 @@ func (r *Repo) Want(ctx context.Context, id string) error {
 		return err
 	}
 	r.mu.Lock()
-	if _, ok := r.docs[id]; ok {
+	_, loaded := r.docs[id]
+	_, stored := r.lazy[id]
+	if loaded || stored {
 		r.mu.Unlock()
 		return nil
 	}
@@ -276,6 +292,9 @@ func (r *Repo) Want(ctx context.Context, id string) error {
 func (r *Repo) Has(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if l, ok := r.lazy[id]; ok {
+		return len(l.heads) > 0
+	}
 	h, ok := r.docs[id]
 	return ok && len(h.doc.Heads()) > 0
 }
@@ -290,6 +309,11 @@ func (r *Repo) IDs() []string {
 			out = append(out, id)
 		}
 	}
+	for id, l := range r.lazy {
+		if len(l.heads) > 0 {
+			out = append(out, id)
+		}
+	}
 	sort.Strings(out)
 	return out
 }
@@ -299,7 +323,10 @@ func (r *Repo) IDs() []string {
 func (r *Repo) Read(id string, fn func(*crdt.Doc) error) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	h, ok := r.docs[id]
+	h, ok, err := r.handleLocked(id)
+	if err != nil {
+		return err
+	}
 	if !ok || len(h.doc.Heads()) == 0 {
 		return fmt.Errorf("%s: %w", id, ErrNotFound)
 	}
@@ -312,7 +339,11 @@ func (r *Repo) Read(id string, fn func(*crdt.Doc) error) error {
 // back), so callers validate before they edit.
 func (r *Repo) Change(ctx context.Context, id, msg string, fn func(*crdt.Doc) error) (Event, error) {
 	r.mu.Lock()
-	h, ok := r.docs[id]
+	h, ok, err := r.handleLocked(id)
+	if err != nil {
+		r.mu.Unlock()
+		return Event{}, err
+	}
 	if !ok || (h.wanted && len(h.doc.Heads()) == 0) {
 		r.mu.Unlock()
 		return Event{}, fmt.Errorf("%s: %w", id, ErrNotFound)
@@ -350,7 +381,9 @@ func (r *Repo) Change(ctx context.Context, id, msg string, fn func(*crdt.Doc) er
 // pending list, compacting into a snapshot when chunks pile up. Called
 // with r.mu held.
 func (r *Repo) persistOps(h *handle) []Op {
-	var ops []Op
+	// The heads go first: a storage that broke the batch's atomicity would
+	// leave newer heads than content, which only costs a load (lazy.go).
+	ops := []Op{r.headsOp(h)}
 	if len(h.chunks)+1 >= r.opts.CompactAfter {
 		ops = append(ops, Op{Key: r.key(h.id, "snap"), Value: h.doc.Save()})
 		for _, k := range h.chunks {
