@@ -40,7 +40,15 @@ type Platform struct {
 	Clock backoff.Clock
 	Rand  func() float64
 	Now   func() time.Time
+	// LoadDelay is how long after start the stored documents the first
+	// screen did not need are loaded (and so synced); 0 means
+	// DefaultLoadDelay.
+	LoadDelay time.Duration
 }
+
+// DefaultLoadDelay leaves the first screen time to show before the core
+// decodes long note histories (which in wasm holds up the page).
+const DefaultLoadDelay = 2 * time.Second
 
 const configKey = "device/config"
 
@@ -69,6 +77,7 @@ type Profile struct {
 // space is one synced repository: the team workspace or the personal one.
 type space struct {
 	repo     *repo.Repo
+	notes    *noteCache
 	cfg      spaceConfig
 	personal bool
 	stop     context.CancelFunc
@@ -187,12 +196,16 @@ func (a *App) openSpace(ctx context.Context, c spaceConfig, personal bool) (*spa
 	if personal {
 		ns = "personal/"
 	}
-	r, err := repo.Open(ctx, a.p.Storage, repo.Options{Namespace: ns, ActorID: a.cfg.Actor, Now: a.p.Now})
+	r, err := repo.Open(ctx, a.p.Storage, repo.Options{Namespace: ns, ActorID: a.cfg.Actor, Now: a.p.Now, Lazy: true})
 	if err != nil {
 		return nil, fmt.Errorf("open %s space: %w", ns, err)
 	}
+	cache, err := loadNoteCache(ctx, a.p.Storage, ns+"notes/", a.errs.Call)
+	if err != nil {
+		return nil, fmt.Errorf("open %s space: note cache: %w", ns, err)
+	}
 	runCtx, stop := context.WithCancel(a.ctx)
-	s := &space{repo: r, cfg: c, personal: personal, stop: stop, done: make(chan struct{})}
+	s := &space{repo: r, notes: cache, cfg: c, personal: personal, stop: stop, done: make(chan struct{})}
 	s.setDoc(c.Doc)
 	a.mu.Lock()
 	if personal {
@@ -219,8 +232,32 @@ func (a *App) openSpace(ctx context.Context, c spaceConfig, personal bool) (*spa
 			a.errs.Call(fmt.Errorf("sync %s: %w", c.Workspace, err))
 		}
 	}()
+	a.loadLater(runCtx, s)
 	a.wantIndexed(s)
 	return s, nil
+}
+
+// loadLater loads the space's deferred documents after the load delay, so
+// they sync.
+func (a *App) loadLater(ctx context.Context, s *space) {
+	delay := a.p.LoadDelay
+	if delay <= 0 {
+		delay = DefaultLoadDelay
+	}
+	a.runs.Add(1)
+	go func() {
+		defer a.runs.Done()
+		t := time.NewTimer(delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return
+		}
+		if err := s.repo.LoadAll(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			a.errs.Call(fmt.Errorf("load stored documents: %w", err))
+		}
+	}()
 }
 
 // dialer opens the relay's socket; when that fails it asks the API

@@ -168,6 +168,13 @@ func (a *App) find(id string) (*space, error) {
 
 // readNote reads note id at heads (nil: current) from s.
 func (a *App) readNote(s *space, id string, heads []crdt.ChangeHash, ms []notes.Member) (notes.Note, error) {
+	if heads == nil {
+		if cur, ok := s.repo.Heads(id); ok {
+			if n, ok := s.notes.get(id, cur, namesOf(ms)); ok {
+				return n, nil
+			}
+		}
+	}
 	var n notes.Note
 	err := s.repo.Read(id, func(d *crdt.Doc) error {
 		var src notes.Source = d
@@ -183,6 +190,9 @@ func (a *App) readNote(s *space, id string, heads []crdt.ChangeHash, ms []notes.
 		n, err = notes.ReadNote(src, d, hs, id, s.personal, namesOf(ms))
 		return err
 	})
+	if err == nil && heads == nil {
+		s.notes.put(n)
+	}
 	return n, err
 }
 
