@@ -140,3 +140,20 @@ func TestLazyLoadAll(t *testing.T) {
 		t.Fatalf("LoadAll with an ended context: %v", err)
 	}
 }
+
+// FuzzDecodeHeads: any stored heads record decodes to whole hashes or is
+// refused, and what decodes encodes back to the same bytes.
+func FuzzDecodeHeads(f *testing.F) {
+	f.Add([]byte{})
+	f.Add(make([]byte, 32))
+	f.Add(make([]byte, 65))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		hs, ok := decodeHeads(b)
+		if ok != (len(b)%32 == 0) {
+			t.Fatalf("decodeHeads(%d bytes) ok = %v", len(b), ok)
+		}
+		if ok && !slices.Equal(encodeHeads(hs), b) && len(b) > 0 {
+			t.Fatal("heads do not round-trip")
+		}
+	})
+}
