@@ -36,6 +36,7 @@ func TestCore(t *testing.T) {
 		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
 		{"HeadsReportedWhenDurable", testHeadsReportedWhenDurable},
 		{"HeldWritesStoreOneChunk", testHeldWritesStoreOneChunk},
+		{"ParkedPeersResume", testParkedPeersResume},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)

@@ -51,6 +51,8 @@ func Run(t *testing.T, h Harness) {
 		{"SyncAfterReset", testSyncAfterReset},
 		{"FreshStateAnswersPeerInSync", testFreshStateAnswersPeerInSync},
 		{"BadSyncBytes", testBadSyncBytes},
+		{"SyncStateResumes", testSyncStateResumes},
+		{"BadSyncState", testBadSyncState},
 		{"GoldenDocument", testGoldenDocument},
 		{"GoldenSyncMessages", testGoldenSyncMessages},
 	}
