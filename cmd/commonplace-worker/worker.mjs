@@ -3,8 +3,9 @@
 // cannot accept a WebSocket, so WorkspaceRoom, a Durable Object per
 // workspace, holds the sockets of that workspace and hands every frame to
 // the Go handler's /internal/ routes, which make every protocol decision.
-// The room only keeps, per socket, the peerId it joined as and the
-// documents it has open, and announces changed documents to the others.
+// The room only keeps, per socket, the token it authenticated with, the
+// peerId it joined as and the documents it has open; it announces changed
+// documents to the others and closes a token's sockets when it is revoked.
 import goWorker from "./build/worker.mjs"
 
 const INTERNAL = "/internal/"
@@ -60,6 +61,7 @@ export default {
       return room(env, who.workspace).fetch(new Request(req.url, { headers }))
     }
     if (url.pathname === "/sync/http") return httpSync(req, env, ctx)
+    if (url.pathname === "/admin/revoke") return revoke(req, env, ctx)
     return goWorker.fetch(req, env, ctx)
   },
 }
@@ -81,18 +83,46 @@ async function httpSync(req, env, ctx) {
   return new Response(res.body, { status: res.status, headers })
 }
 
+// revoke revokes the token in Go (which checks ADMIN_TOKEN), then has the
+// token's workspace room close the sockets opened with it before
+// answering, as `commonplace serve` does; new connections with the token
+// already get 401 from /internal/auth.
+async function revoke(req, env, ctx) {
+  const res = await goWorker.fetch(req, env, ctx)
+  if (res.status !== 200) return res
+  const body = await res.text()
+  const { id, workspace } = JSON.parse(body)
+  const closed = await room(env, workspace).fetch("https://room.internal/revoke", { method: "POST", body: id })
+  if (closed.status !== 204) return new Response("revoked, but closing its sockets failed", { status: 500 })
+  return new Response(body, { status: 200, headers: res.headers })
+}
+
 // WorkspaceRoom holds the WebSockets of one workspace. Frames are handled
 // one at a time, in arrival order, so the Go side sees each workspace's
 // messages serialised as the WebSocket relay's hub would.
 export class WorkspaceRoom {
   constructor(state, env) {
     this.env = env
-    this.sockets = new Map() // WebSocket → { who, peer, open: Set }
+    this.sockets = new Map() // WebSocket → { who: {workspace, tokenId}, peer, open: Set }
     this.queue = Promise.resolve()
   }
 
   async fetch(req) {
-    if (new URL(req.url).pathname === "/notify") {
+    const path = new URL(req.url).pathname
+    if (path === "/revoke") {
+      // A revoked token: close its sockets now; frames they still have
+      // queued are dropped (onFrame skips sockets no longer held).
+      const id = await req.text()
+      for (const [ws, o] of this.sockets) {
+        if (!id || o.who.tokenId !== id) continue
+        this.sockets.delete(ws)
+        try {
+          ws.close(1008, "token revoked")
+        } catch {}
+      }
+      return new Response(null, { status: 204 })
+    }
+    if (path === "/notify") {
       // Documents an HTTP sync request changed: announce them to every
       // socket that has them open (in turn with the frames).
       const docs = (await req.text()).split(/,\s*/).filter(Boolean)

@@ -144,8 +144,10 @@ func (e *Edge) createToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]string{"id": tok.ID, "workspace": tok.Workspace, "token": secret})
 }
 
-// revokeToken revokes {"id": ...}. HTTP sync refuses the token from the
-// next request on; a WebSocket already open stays open until it closes.
+// revokeToken revokes {"id": ...} and answers {"id", "workspace"}. HTTP
+// sync and /internal/auth refuse the token from the next request on; the
+// worker's JavaScript, seeing the 200, has the workspace's room close the
+// WebSockets opened with it.
 func (e *Edge) revokeToken(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		ID string `json:"id"`

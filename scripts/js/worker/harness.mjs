@@ -70,14 +70,22 @@ export async function startWorker() {
     base, admin, persist,
     log: () => out,
     syncURL: token => `ws://127.0.0.1:${port}/sync?token=${encodeURIComponent(token)}`,
-    async token(workspace) {
-      const r = await fetch(base + "/admin/tokens", {
+    // admin POSTs body to an /admin/ route and returns the JSON answer.
+    async adminPost(route, body) {
+      const r = await fetch(base + "/admin/" + route, {
         method: "POST",
         headers: { Authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ workspace, label: "test" }),
+        body: JSON.stringify(body),
       })
-      if (!r.ok) throw new Error(`create token: ${r.status} ${await r.text()}`)
-      return (await r.json()).token
+      if (!r.ok) throw new Error(`admin ${route}: ${r.status} ${await r.text()}`)
+      return r.json()
+    },
+    // newToken creates a token in workspace: {id, workspace, token}.
+    newToken(workspace) {
+      return w.adminPost("tokens", { workspace, label: "test" })
+    },
+    async token(workspace) {
+      return (await w.newToken(workspace)).token
     },
     async stop() {
       try {

@@ -10,6 +10,7 @@ import { request } from "node:http"
 import { generateAutomergeUrl } from "@automerge/automerge-repo"
 import * as A from "@automerge/automerge"
 import { encode as cborEncode, decode as cborDecode } from "cbor-x"
+import WebSocket from "ws"
 import { client, serverHas, withTimeout, waitFor, sortedJSON } from "../interop/harness.mjs"
 import { startWorker, root } from "./harness.mjs"
 
@@ -100,6 +101,52 @@ test("worker: a bad token is refused with 401", async () => {
   assert.equal(await upgradeStatus(`/sync?token=${encodeURIComponent(token)}`), 101)
   const internal = await fetch(worker.base + "/internal/auth", { method: "POST" })
   assert.equal(internal.status, 404, "internal routes are not reachable from outside")
+})
+
+// joined opens a raw WebSocket with tok, joins as peerId and resolves
+// once the relay has answered with "peer"; closed resolves with the
+// close code.
+async function joined(tok, peerId) {
+  const ws = new WebSocket(worker.syncURL(tok))
+  ws.closed = new Promise(resolve => ws.once("close", code => resolve(code)))
+  const peer = new Promise((resolve, reject) => {
+    ws.once("message", data => resolve(cborDecode(new Uint8Array(data))))
+    ws.once("error", reject)
+    ws.once("close", code => reject(new Error(`closed (${code}) before the peer answer`)))
+  })
+  await withTimeout(new Promise((resolve, reject) => { ws.once("open", resolve); ws.once("error", reject) }), settle, "websocket open")
+  ws.send(cborEncode({ type: "join", senderId: peerId, peerMetadata: { isEphemeral: true }, supportedProtocolVersions: ["1"] }))
+  const m = await withTimeout(peer, settle, "the relay's peer answer")
+  assert.equal(m.type, "peer")
+  assert.equal(m.targetId, peerId)
+  return ws
+}
+
+test("worker: revoking a token closes its open WebSockets at once, and only those", async () => {
+  const revoked = await worker.newToken("gamma")
+  const kept = await worker.newToken("gamma")
+  const a = await joined(revoked.token, "revoked-peer-1")
+  const b = await joined(revoked.token, "revoked-peer-2")
+  const c = await joined(kept.token, "kept-peer")
+  try {
+    const answer = await worker.adminPost("revoke", { id: revoked.id })
+    assert.deepEqual(answer, { id: revoked.id, workspace: "gamma" })
+    // the room closes them before /admin/revoke answers; the close frame
+    // only has to travel back
+    assert.equal(await withTimeout(a.closed, settle, "the revoked token's first socket to close"), 1008)
+    assert.equal(await withTimeout(b.closed, settle, "the revoked token's second socket to close"), 1008)
+    assert.equal(await upgradeStatus(`/sync?token=${encodeURIComponent(revoked.token)}`), 401)
+    assert.equal(c.readyState, WebSocket.OPEN, "another token of the workspace stays connected")
+    const unknown = await fetch(worker.base + "/admin/revoke", {
+      method: "POST", headers: { Authorization: `Bearer ${worker.admin}` }, body: JSON.stringify({ id: "no-such-token" }),
+    })
+    assert.equal(unknown.status, 404)
+    const unauthorised = await fetch(worker.base + "/admin/revoke", { method: "POST", body: JSON.stringify({ id: kept.id }) })
+    assert.equal(unauthorised.status, 401)
+    assert.equal(c.readyState, WebSocket.OPEN, "a refused revoke closes nothing")
+  } finally {
+    for (const ws of [a, b, c]) ws.terminate()
+  }
 })
 
 test("worker: concurrent offline edits converge after reconnect", async () => {
