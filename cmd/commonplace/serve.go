@@ -11,8 +11,6 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -44,12 +42,8 @@ type serveConfig struct {
 	rateLimit       float64
 	rateBurst       int
 	docIdleTimeout  time.Duration
-	parkAfter       time.Duration
 	compactAfter    int
 	gcInterval      time.Duration
-	reclaimEvery    time.Duration
-	gcPercent       int
-	memoryLimit     int64
 }
 
 func serveFlags(fs *flag.FlagSet) *serveConfig {
@@ -70,14 +64,8 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 500, "messages per second one connection may send, sustained")
 	fs.IntVar(&c.rateBurst, "rate-burst", 5000, "messages one connection may send in a burst")
 	fs.DurationVar(&c.docIdleTimeout, "doc-idle-timeout", time.Minute, "how long a document nobody has open stays in memory")
-	fs.DurationVar(&c.parkAfter, "park-after", 0, "how long a document peers have open but nobody writes to stays in memory before it is parked (unloaded, its peers' sync states kept; default: the relay's; negative never parks)")
 	fs.IntVar(&c.compactAfter, "compact-after", 0, "incremental chunks of a document that trigger a compaction into one snapshot (default: the relay's)")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim space in the store's value log (0 disables)")
-	// Off by default: on the relay benchmark a 1s reclaim loop lowered peak
-	// RSS by about 4%, within the run-to-run noise, for a forced GC a second.
-	fs.DurationVar(&c.reclaimEvery, "reclaim-interval", 0, "while documents are being worked on, how often to collect garbage and hand the engine's freed memory back to the OS (0 disables)")
-	fs.IntVar(&c.gcPercent, "gc-percent", 100, "Go garbage collector target percentage, as GOGC (negative disables the collector)")
-	fs.Int64Var(&c.memoryLimit, "memory-limit", 0, "soft limit on the Go heap, in bytes, as GOMEMLIMIT (0: none)")
 	return c
 }
 
@@ -135,17 +123,6 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 		collectGarbage(gcCtx, st, cfg.gcInterval, log)
 	}()
 	defer func() { stopGC(); <-gcDone }() // before the store closes
-
-	debug.SetGCPercent(cfg.gcPercent)
-	if cfg.memoryLimit > 0 {
-		debug.SetMemoryLimit(cfg.memoryLimit)
-	}
-	reclaimDone := make(chan struct{})
-	go func() {
-		defer close(reclaimDone)
-		reclaimMemory(gcCtx, eng, cfg.reclaimEvery)
-	}()
-	defer func() { stopGC(); <-reclaimDone }()
 
 	rs, err := relay.New(cfg.relayConfig(st, eng, log))
 	if err != nil {
@@ -223,42 +200,6 @@ func serve(ctx context.Context, std stdio, cfg *serveConfig, log *slog.Logger) (
 	return nil
 }
 
-// memoryReleaser is an engine whose documents live outside the Go heap
-// (automerge-go's Rust heap) and can hand freed memory back to the OS.
-type memoryReleaser interface{ ReleaseMemory() }
-
-// reclaimMemory keeps resident memory near what the documents in use
-// need. automerge-go frees a document's memory only in a finalizer after
-// a Go GC, and the Go heap, holding just small handles, grows too slowly
-// to trigger one often; so while the engine is busy (cgo calls are being
-// made), every tick runs a GC and returns the pages the previous tick's
-// finalizers freed. An idle server does nothing after one last release.
-func reclaimMemory(ctx context.Context, eng docsync.Engine, every time.Duration) {
-	rel, ok := eng.(memoryReleaser)
-	if !ok || every <= 0 {
-		return
-	}
-	t := time.NewTicker(every)
-	defer t.Stop()
-	last, pending := runtime.NumCgoCall(), false
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		busy := runtime.NumCgoCall() != last
-		if !busy && !pending {
-			continue
-		}
-		rel.ReleaseMemory()
-		if pending = busy; busy {
-			runtime.GC()
-		}
-		last = runtime.NumCgoCall()
-	}
-}
-
 func (cfg *serveConfig) relayConfig(st store.Store, eng docsync.Engine, log *slog.Logger) relay.Config {
 	return relay.Config{
 		Store:           st,
@@ -270,7 +211,6 @@ func (cfg *serveConfig) relayConfig(st store.Store, eng docsync.Engine, log *slo
 		RateLimit:       cfg.rateLimit,
 		RateBurst:       cfg.rateBurst,
 		DocIdleTimeout:  cfg.docIdleTimeout,
-		ParkAfter:       cfg.parkAfter,
 		CompactAfter:    cfg.compactAfter,
 	}
 }

@@ -36,7 +36,6 @@ func TestCore(t *testing.T) {
 		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
 		{"HeadsReportedWhenDurable", testHeadsReportedWhenDurable},
 		{"HeldWritesStoreOneChunk", testHeldWritesStoreOneChunk},
-		{"ParkedPeersResume", testParkedPeersResume},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)

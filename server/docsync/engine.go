@@ -15,10 +15,6 @@ var ErrBadSyncMessage = errors.New("docsync: bad sync message")
 // bytes are not a saved document or change chunk.
 var ErrBadDocument = errors.New("docsync: bad document bytes")
 
-// ErrBadSyncState is wrapped by Doc.LoadSyncState when the bytes are not
-// a saved sync state.
-var ErrBadSyncState = errors.New("docsync: bad saved sync state")
-
 // Hash is the SHA-256 hash of one Automerge change.
 type Hash [32]byte
 
@@ -64,9 +60,6 @@ type Doc interface {
 	LoadIncremental(data []byte) error
 	// NewSyncState starts the sync protocol with one peer from scratch.
 	NewSyncState() SyncState
-	// LoadSyncState resumes the sync protocol with a peer from a
-	// SyncState.Save result. Bytes that are not one wrap ErrBadSyncState.
-	LoadSyncState(raw []byte) (SyncState, error)
 }
 
 // SyncState is the Automerge sync protocol state for one document and one
@@ -78,8 +71,4 @@ type SyncState interface {
 	// Generate returns the next message for the peer, or ok == false
 	// when the peer is up to date as far as this state knows.
 	Generate() (msg []byte, ok bool)
-	// Save returns what LoadSyncState needs to resume with the peer
-	// later: the heads both sides are known to share, so the resumed
-	// exchange sends only what came after them.
-	Save() []byte
 }

@@ -52,13 +52,6 @@ type Config struct {
 	// DocIdleTimeout is how long a document nobody has open stays in
 	// memory (default 1 min).
 	DocIdleTimeout time.Duration
-	// ParkAfter is how long a document that peers have open but nobody
-	// has sent anything for stays in memory (default 1 min; negative
-	// never parks). Then it is parked: the peers' sync states are saved and the
-	// content dropped, to be reloaded from the store by the next message
-	// for it. An Automerge document in memory costs far more than its
-	// stored bytes, and a client keeps every document it uses open.
-	ParkAfter time.Duration
 	// CompactAfter is the incremental chunk count that triggers a
 	// compaction (default docsync.DefaultCompactAfter).
 	CompactAfter int
@@ -116,9 +109,6 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DocIdleTimeout <= 0 {
 		c.DocIdleTimeout = time.Minute
-	}
-	if c.ParkAfter == 0 {
-		c.ParkAfter = time.Minute
 	}
 	if c.Now == nil {
 		c.Now = time.Now

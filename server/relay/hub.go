@@ -45,13 +45,9 @@ type entry struct {
 	running bool
 
 	mu   sync.Mutex
-	doc  *docsync.Document // nil until loaded, while parked, and after a store failure
+	doc  *docsync.Document // nil until loaded, and after a store failure
 	busy int               // callers between acquire and release; guarded by hub.mu
 	idle time.Time         // when the last peer left; guarded by mu
-	// parked holds the peers' sync states while the document is parked
-	// (doc is nil); used is when it last handled anything. Guarded by mu.
-	parked *docsync.Parked
-	used   time.Time
 }
 
 func newHub(s *Server) *hub {
@@ -190,8 +186,10 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 			err = fmt.Errorf("document %s: %w: %v", id, errPanic, r)
 		}
 	}()
-	if err := h.ensure(ctx, id, e); err != nil {
-		return err
+	if e.doc == nil {
+		if err := h.load(ctx, id, e); err != nil {
+			return err
+		}
 	}
 	// Each fn's effects are carried out even when it also returns an
 	// error: what it changed before failing must still reach the store.
@@ -234,30 +232,11 @@ func (h *hub) drop(e *entry) {
 }
 
 func (h *hub) markIdle(e *entry) {
-	e.used = h.s.cfg.Now()
 	if e.doc != nil && !e.doc.HasPeers() && e.idle.IsZero() {
 		e.idle = h.s.cfg.Now()
 	} else if e.doc != nil && e.doc.HasPeers() {
 		e.idle = time.Time{}
 	}
-}
-
-// ensure loads e's document if it is not in memory, giving it back its
-// peers if it was parked. The caller holds e.mu.
-func (h *hub) ensure(ctx context.Context, id string, e *entry) error {
-	if e.doc != nil {
-		return nil
-	}
-	if err := h.load(ctx, id, e); err != nil {
-		return err
-	}
-	if p := e.parked; p != nil {
-		e.parked = nil
-		if err := p.Restore(e.doc); err != nil {
-			h.s.log.Warn("peer resyncs from scratch after parking", "doc", id, "err", err)
-		}
-	}
-	return nil
 }
 
 func (h *hub) load(ctx context.Context, id string, e *entry) error {
@@ -300,18 +279,12 @@ func (h *hub) leave(id string, p docsync.PeerID) {
 	if e.doc != nil {
 		e.doc.Leave(p)
 		h.markIdle(e)
-	} else if e.parked != nil {
-		e.parked.Leave(p)
-		if !e.parked.HasPeers() {
-			e.parked = nil // all it holds is stored: the janitor forgets it
-		}
 	}
 	e.mu.Unlock()
 }
 
-// ifLoaded runs fn on document id only if it is in memory or parked; a
-// document nobody has loaded has nobody to relay to. A parked document is
-// reloaded, as for any message for it.
+// ifLoaded runs fn on document id only if it is in memory; a document
+// nobody has loaded has nobody to relay to.
 func (h *hub) ifLoaded(id string, fn func(*docsync.Document) docsync.Effects) {
 	h.mu.Lock()
 	e := h.docs[id]
@@ -325,47 +298,34 @@ func (h *hub) ifLoaded(id string, fn func(*docsync.Document) docsync.Effects) {
 	defer h.release(e)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if e.doc == nil && e.parked == nil {
+	if e.doc == nil {
 		return
 	}
-	if err := h.ensure(context.Background(), id, e); err != nil {
-		h.s.log.Warn("reload parked document", "doc", id, "err", err)
-		return
-	}
-	e.used = h.s.cfg.Now()
 	for _, s := range fn(e.doc).Send {
 		h.s.deliver(s)
 	}
 }
 
 // evict drops documents that nobody has open and that have been idle for
-// DocIdleTimeout, and parks those whose peers have all been quiet for
-// ParkAfter. It skips any entry in use, so a parked document has no
-// message waiting for it.
-func (h *hub) evict() (evicted, parked int) {
+// DocIdleTimeout. It skips any entry in use.
+func (h *hub) evict() int {
 	now := h.s.cfg.Now()
-	park := h.s.cfg.ParkAfter
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	n := 0
 	for id, e := range h.docs {
 		if e.busy > 0 || !e.mu.TryLock() {
 			continue
 		}
-		switch {
-		case e.doc == nil && e.parked == nil,
-			e.doc != nil && !e.doc.HasPeers() && !e.idle.IsZero() && now.Sub(e.idle) >= h.s.cfg.DocIdleTimeout:
+		drop := e.doc == nil || (!e.doc.HasPeers() && !e.idle.IsZero() && now.Sub(e.idle) >= h.s.cfg.DocIdleTimeout)
+		if drop {
 			if e.doc != nil {
 				h.s.metrics.documents.Dec()
 			}
 			delete(h.docs, id)
-			evicted++
-		case e.doc != nil && e.doc.HasPeers() && park > 0 && now.Sub(e.used) >= park:
-			e.parked = e.doc.Park()
-			e.doc = nil
-			h.s.metrics.documents.Dec()
-			parked++
+			n++
 		}
 		e.mu.Unlock()
 	}
-	return evicted, parked
+	return n
 }

@@ -196,13 +196,10 @@ func (s *Server) connsWhere(pred func(*conn) bool) []*conn {
 	return out
 }
 
-// janitor evicts idle documents and parks quiet ones.
+// janitor evicts idle documents.
 func (s *Server) janitor() {
 	defer s.wg.Done()
 	every := min(s.cfg.DocIdleTimeout/2, 30*time.Second)
-	if s.cfg.ParkAfter > 0 {
-		every = min(every, s.cfg.ParkAfter/2)
-	}
 	t := time.NewTicker(max(every, 10*time.Millisecond))
 	defer t.Stop()
 	for {
@@ -210,8 +207,8 @@ func (s *Server) janitor() {
 		case <-s.stop:
 			return
 		case <-t.C:
-			if n, parked := s.hub.evict(); n > 0 || parked > 0 {
-				s.log.Debug("evicted idle documents", "count", n, "parked", parked)
+			if n := s.hub.evict(); n > 0 {
+				s.log.Debug("evicted idle documents", "count", n)
 			}
 		}
 	}

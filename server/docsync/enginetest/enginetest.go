@@ -51,8 +51,6 @@ func Run(t *testing.T, h Harness) {
 		{"SyncAfterReset", testSyncAfterReset},
 		{"FreshStateAnswersPeerInSync", testFreshStateAnswersPeerInSync},
 		{"BadSyncBytes", testBadSyncBytes},
-		{"SyncStateResumes", testSyncStateResumes},
-		{"BadSyncState", testBadSyncState},
 		{"GoldenDocument", testGoldenDocument},
 		{"GoldenSyncMessages", testGoldenSyncMessages},
 	}

@@ -98,20 +98,6 @@ func (d *Doc) NewSyncState() docsync.SyncState {
 	return &syncState{d: d.d, s: am.NewSyncState(d.d)}
 }
 
-// LoadSyncState implements docsync.Doc. The resumed state counts its
-// first exchange as done: a state is saved only after one.
-func (d *Doc) LoadSyncState(raw []byte) (_ docsync.SyncState, err error) {
-	if len(raw) == 0 {
-		return nil, fmt.Errorf("load sync state: empty input: %w", docsync.ErrBadSyncState)
-	}
-	defer recoverInto(&err, docsync.ErrBadSyncState)
-	s, err := am.LoadSyncState(d.d, raw)
-	if err != nil {
-		return nil, fmt.Errorf("load sync state: %v: %w", err, docsync.ErrBadSyncState)
-	}
-	return &syncState{d: d.d, s: s, received: true, answered: true}, nil
-}
-
 // Automerge returns the underlying automerge-go document, for tests and
 // tools that read or edit content.
 func (d *Doc) Automerge() *am.Doc { return d.d }
@@ -158,9 +144,6 @@ func (s *syncState) Generate() ([]byte, bool) {
 	}
 	return m.Bytes(), true
 }
-
-// Save implements docsync.SyncState.
-func (s *syncState) Save() []byte { return s.s.Save() }
 
 // recoverInto turns a panic inside automerge-go (its helpers panic on
 // results they did not expect) into an error wrapping sentinel.

@@ -80,15 +80,6 @@ func (d *Doc) NewSyncState() docsync.SyncState {
 	return &syncState{s: crdt.NewSyncState(d.d)}
 }
 
-// LoadSyncState implements docsync.Doc.
-func (d *Doc) LoadSyncState(raw []byte) (docsync.SyncState, error) {
-	s, err := crdt.LoadSyncState(d.d, raw)
-	if err != nil {
-		return nil, fmt.Errorf("load sync state: %w: %w", err, docsync.ErrBadSyncState)
-	}
-	return &syncState{s: s}, nil
-}
-
 // CRDT returns the underlying crdt document, for tests and tools that read
 // or edit content.
 func (d *Doc) CRDT() *crdt.Doc { return d.d }
@@ -114,8 +105,5 @@ func (s *syncState) Generate() ([]byte, bool) {
 	}
 	return m.Bytes(), true
 }
-
-// Save implements docsync.SyncState.
-func (s *syncState) Save() []byte { return s.s.Save() }
 
 var _ docsync.Engine = Engine{}
