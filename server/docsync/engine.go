@@ -26,6 +26,17 @@ func SortHashes(hs []Hash) {
 	slices.SortFunc(hs, func(a, b Hash) int { return bytes.Compare(a[:], b[:]) })
 }
 
+// SortedHashes converts an engine's own change-hash type to Hashes in the
+// canonical order, which is how every engine's Doc.Heads answers.
+func SortedHashes[H ~[32]byte](hs []H) []Hash {
+	out := make([]Hash, len(hs))
+	for i, h := range hs {
+		out[i] = Hash(h)
+	}
+	SortHashes(out)
+	return out
+}
+
 // Engine is the Automerge implementation the core syncs with. It is
 // defined here, on the consumer side, and kept small so a second engine
 // (the pure-Go crdt package) can stand in for automerge-go. Every engine

@@ -48,15 +48,7 @@ type Doc struct {
 }
 
 // Heads implements docsync.Doc.
-func (d *Doc) Heads() []docsync.Hash {
-	hs := d.d.Heads()
-	out := make([]docsync.Hash, len(hs))
-	for i, h := range hs {
-		out[i] = docsync.Hash(h)
-	}
-	docsync.SortHashes(out)
-	return out
-}
+func (d *Doc) Heads() []docsync.Hash { return docsync.SortedHashes(d.d.Heads()) }
 
 // Save implements docsync.Doc.
 func (d *Doc) Save() []byte { return d.d.Save() }
