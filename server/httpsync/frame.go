@@ -97,7 +97,7 @@ func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, other
 	}
 	switch m.Type {
 	case wire.TypeRequest, wire.TypeSync:
-		if !ValidDocumentID(m.DocumentID) {
+		if !docsync.ValidID(m.DocumentID) {
 			return e.fail("invalid documentId")
 		}
 		res, err := e.cfg.Syncer.Sync(r.Context(), tok, peer, []wire.Message{m})
@@ -119,7 +119,7 @@ func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, other
 		}
 		return f
 	case wire.TypeEphemeral:
-		if !ValidDocumentID(m.DocumentID) {
+		if !docsync.ValidID(m.DocumentID) {
 			return Frame{}
 		}
 		fw := &Forward{Doc: m.DocumentID, Frames: map[string][]byte{}}
@@ -136,7 +136,7 @@ func (e *Edge) handleFrame(r *http.Request, tok access.Token, peer string, other
 }
 
 func (e *Edge) join(r *http.Request, m wire.Message) Frame {
-	if m.SenderID == "" || len(m.SenderID) > maxDocumentID {
+	if m.SenderID == "" || len(m.SenderID) > maxPeerID {
 		return e.fail("join without a usable senderId")
 	}
 	if len(m.SupportedProtocolVersions) > 0 && !slices.Contains(m.SupportedProtocolVersions, wire.ProtocolV1) {
@@ -179,7 +179,7 @@ type Announcement struct {
 func (e *Edge) announce(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	doc, to := q.Get("doc"), q["to"]
-	if !ValidDocumentID(doc) || len(to) == 0 || len(to) > 1024 {
+	if !docsync.ValidID(doc) || len(to) == 0 || len(to) > 1024 {
 		http.Error(w, "want doc=ID and to=peer…", http.StatusBadRequest)
 		return
 	}

@@ -19,8 +19,8 @@ const ContentType = "application/cbor"
 // DefaultMaxBody bounds a request body.
 const DefaultMaxBody = 16 << 20
 
-// maxDocumentID bounds a documentId; automerge-repo's are 27-28 chars.
-const maxDocumentID = 128
+// maxPeerID bounds a peerId, as docsync.MaxIDLength bounds a documentId.
+const maxPeerID = docsync.MaxIDLength
 
 // Config builds a Handler.
 type Config struct {
@@ -143,14 +143,14 @@ func (h *Handler) readBatch(r *http.Request) ([]wire.Message, string, int, error
 // documentId on every request and sync; it returns the sender.
 func checkBatch(msgs []wire.Message) (string, error) {
 	peer := msgs[0].SenderID
-	if peer == "" || len(peer) > maxDocumentID {
+	if peer == "" || len(peer) > maxPeerID {
 		return "", fmt.Errorf("%w: senderId missing or too long", ErrBadBatch)
 	}
 	for i, m := range msgs {
 		if m.SenderID != peer {
 			return "", fmt.Errorf("%w: message %d has another senderId", ErrBadBatch, i)
 		}
-		if (m.Type == wire.TypeRequest || m.Type == wire.TypeSync) && !ValidDocumentID(m.DocumentID) {
+		if (m.Type == wire.TypeRequest || m.Type == wire.TypeSync) && !docsync.ValidID(m.DocumentID) {
 			return "", fmt.Errorf("%w: message %d: invalid documentId", ErrBadBatch, i)
 		}
 	}
@@ -182,20 +182,4 @@ func BearerToken(r *http.Request) string {
 		return strings.TrimSpace(a[len(p):])
 	}
 	return ""
-}
-
-// ValidDocumentID accepts what automerge-repo generates (bs58check text)
-// and similar opaque IDs, and nothing that could break a store key.
-func ValidDocumentID(id string) bool {
-	if id == "" || len(id) > maxDocumentID {
-		return false
-	}
-	for _, r := range id {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
-		default:
-			return false
-		}
-	}
-	return true
 }
