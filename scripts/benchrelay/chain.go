@@ -4,7 +4,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // chain follows one writer's successive edits of one document. Each edit
@@ -15,19 +15,19 @@ type chain struct {
 	rec *recorder
 
 	mu     sync.Mutex
-	seq    map[automerge.ChangeHash]int
-	hashes []automerge.ChangeHash
+	seq    map[crdt.ChangeHash]int
+	hashes []crdt.ChangeHash
 	sent   []time.Time
 	done   []chan struct{}
 	next   int // first edit not yet seen
 }
 
 func newChain(rec *recorder) *chain {
-	return &chain{rec: rec, seq: map[automerge.ChangeHash]int{}}
+	return &chain{rec: rec, seq: map[crdt.ChangeHash]int{}}
 }
 
 // add records an edit sent at t and returns a channel closed once it is seen.
-func (c *chain) add(h automerge.ChangeHash, t time.Time) <-chan struct{} {
+func (c *chain) add(h crdt.ChangeHash, t time.Time) <-chan struct{} {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.seq[h] = len(c.hashes)
@@ -40,7 +40,7 @@ func (c *chain) add(h automerge.ChangeHash, t time.Time) <-chan struct{} {
 
 // see settles every edit up to the latest of hashes that belongs to the
 // chain, as seen at time at.
-func (c *chain) see(hashes []automerge.ChangeHash, at time.Time) {
+func (c *chain) see(hashes []crdt.ChangeHash, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	last := -1
@@ -56,10 +56,10 @@ func (c *chain) see(hashes []automerge.ChangeHash, at time.Time) {
 }
 
 // seen returns the hashes of the edits settled so far.
-func (c *chain) seen() []automerge.ChangeHash {
+func (c *chain) seen() []crdt.ChangeHash {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]automerge.ChangeHash(nil), c.hashes[:c.next]...)
+	return append([]crdt.ChangeHash(nil), c.hashes[:c.next]...)
 }
 
 // pending returns how many edits were never seen.

@@ -4,7 +4,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 func isClosed(ch <-chan struct{}) bool {
@@ -22,23 +22,23 @@ func TestChainSettlesPrefix(t *testing.T) {
 	rec := &recorder{}
 	c := newChain(rec)
 	t0 := time.Unix(1000, 0)
-	var hashes []automerge.ChangeHash
+	var hashes []crdt.ChangeHash
 	var done []<-chan struct{}
 	for i := range 4 {
-		h := automerge.ChangeHash{byte(i + 1)}
+		h := crdt.ChangeHash{byte(i + 1)}
 		hashes = append(hashes, h)
 		done = append(done, c.add(h, t0.Add(time.Duration(i)*time.Second)))
 	}
 
-	c.see([]automerge.ChangeHash{{0xee}}, t0.Add(10*time.Second))
+	c.see([]crdt.ChangeHash{{0xee}}, t0.Add(10*time.Second))
 	if c.pending() != 4 || rec.summary().N != 0 {
 		t.Fatalf("foreign hash settled edits: pending %d", c.pending())
 	}
-	c.see([]automerge.ChangeHash{{0xee}, hashes[2]}, t0.Add(10*time.Second))
+	c.see([]crdt.ChangeHash{{0xee}, hashes[2]}, t0.Add(10*time.Second))
 	if c.pending() != 1 || !isClosed(done[0]) || !isClosed(done[2]) || isClosed(done[3]) {
 		t.Fatalf("after seeing edit 2: pending %d", c.pending())
 	}
-	c.see([]automerge.ChangeHash{hashes[1]}, t0.Add(20*time.Second)) // older: no effect
+	c.see([]crdt.ChangeHash{hashes[1]}, t0.Add(20*time.Second)) // older: no effect
 	if got := rec.summary(); got.N != 3 || got.MaxMs != 10000 || got.P50Ms != 9000 {
 		t.Fatalf("latencies %+v, want 3 samples 10s, 9s, 8s", got)
 	}

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/automerge/automerge-go"
 	"github.com/gorilla/websocket"
 
+	"github.com/commonplace/commonplace/crdt"
 	"github.com/commonplace/commonplace/server/wire"
 )
 
@@ -61,8 +61,8 @@ type docState struct {
 	id string
 
 	mu          sync.Mutex
-	doc         *automerge.Doc
-	ss          *automerge.SyncState
+	doc         *crdt.Doc
+	ss          *crdt.SyncState
 	fetching    bool
 	observe     func(ds *docState, v serverView, at time.Time)
 	unavailable func(at time.Time)
@@ -70,8 +70,8 @@ type docState struct {
 
 // newDocState wraps doc. fetching says the client does not have the
 // document yet and asks for it with a request message.
-func newDocState(id string, doc *automerge.Doc, fetching bool) *docState {
-	return &docState{id: id, doc: doc, ss: automerge.NewSyncState(doc), fetching: fetching}
+func newDocState(id string, doc *crdt.Doc, fetching bool) *docState {
+	return &docState{id: id, doc: doc, ss: crdt.NewSyncState(doc), fetching: fetching}
 }
 
 // dial connects to url, joins and waits for the server's peer message.
@@ -231,7 +231,7 @@ func (c *client) open(ds *docState) error {
 // edit applies mutate to ds's document, commits, tells record the new
 // change's hash and sends the change to the server, all under ds's lock so
 // record runs before any reply can be observed.
-func (c *client) edit(ds *docState, mutate func(*automerge.Doc) error, record func(automerge.ChangeHash, time.Time)) error {
+func (c *client) edit(ds *docState, mutate func(*crdt.Doc) error, record func(crdt.ChangeHash, time.Time)) error {
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
 	if err := mutate(ds.doc); err != nil {

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // errUnavailable is recorded when the server answers doc-unavailable for a
@@ -123,7 +123,7 @@ func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docSt
 	l := newLatch(len(ids))
 	out := make([]*docState, len(ids))
 	for i, id := range ids {
-		ds := newDocState(id, automerge.New(), true)
+		ds := newDocState(id, crdt.New(), true)
 		l.watch(ds, done)
 		out[i] = ds
 	}
@@ -139,7 +139,7 @@ func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docSt
 }
 
 // hasHeads is a fetch condition: the client's copy has exactly want.
-func hasHeads(want map[string][]automerge.ChangeHash) func(*docState, serverView) bool {
+func hasHeads(want map[string][]crdt.ChangeHash) func(*docState, serverView) bool {
 	return func(ds *docState, _ serverView) bool {
 		return sameHashes(ds.doc.Heads(), want[ds.id])
 	}
@@ -152,7 +152,7 @@ func caughtUp(ds *docState, v serverView) bool {
 	return len(h) > 0 && sameHashes(v.Heads, h)
 }
 
-func sameHashes(a, b []automerge.ChangeHash) bool {
+func sameHashes(a, b []crdt.ChangeHash) bool {
 	if len(a) != len(b) {
 		return false
 	}

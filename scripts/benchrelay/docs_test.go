@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // TestLatch: a document counts once whichever callback fires first, and a
@@ -27,7 +27,7 @@ func TestLatch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			l := newLatch(len(tc.events))
 			for i, ev := range tc.events {
-				ds := newDocState("doc"+string(rune('a'+i)), automerge.New(), true)
+				ds := newDocState("doc"+string(rune('a'+i)), crdt.New(), true)
 				l.watch(ds, always)
 				switch ev {
 				case "ok":
@@ -51,15 +51,15 @@ func TestLatch(t *testing.T) {
 }
 
 func TestSameHashes(t *testing.T) {
-	a, b, c := automerge.ChangeHash{1}, automerge.ChangeHash{2}, automerge.ChangeHash{3}
+	a, b, c := crdt.ChangeHash{1}, crdt.ChangeHash{2}, crdt.ChangeHash{3}
 	tests := []struct {
-		x, y []automerge.ChangeHash
+		x, y []crdt.ChangeHash
 		want bool
 	}{
 		{nil, nil, true},
-		{[]automerge.ChangeHash{a, b}, []automerge.ChangeHash{b, a}, true},
-		{[]automerge.ChangeHash{a}, []automerge.ChangeHash{a, b}, false},
-		{[]automerge.ChangeHash{a, b}, []automerge.ChangeHash{a, c}, false},
+		{[]crdt.ChangeHash{a, b}, []crdt.ChangeHash{b, a}, true},
+		{[]crdt.ChangeHash{a}, []crdt.ChangeHash{a, b}, false},
+		{[]crdt.ChangeHash{a, b}, []crdt.ChangeHash{a, c}, false},
 	}
 	for _, tc := range tests {
 		if got := sameHashes(tc.x, tc.y); got != tc.want {

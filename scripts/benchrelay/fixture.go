@@ -5,7 +5,7 @@ import (
 	"runtime"
 	"sync"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // coldFixture is the cold-sync corpus, built once and pushed to every
@@ -13,14 +13,14 @@ import (
 type coldFixture struct {
 	ids   []string
 	saved [][]byte
-	heads map[string][]automerge.ChangeHash
+	heads map[string][]crdt.ChangeHash
 }
 
 // newColdFixture builds n documents of changes commits each: every commit
 // sets one of a few keys and appends to a list, so documents have real
 // history and a few kilobytes of content.
 func newColdFixture(n, changes int) (*coldFixture, error) {
-	fx := &coldFixture{ids: make([]string, n), saved: make([][]byte, n), heads: map[string][]automerge.ChangeHash{}}
+	fx := &coldFixture{ids: make([]string, n), saved: make([][]byte, n), heads: map[string][]crdt.ChangeHash{}}
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -38,7 +38,7 @@ func newColdFixture(n, changes int) (*coldFixture, error) {
 		if err != nil {
 			return nil, err
 		}
-		doc, err := automerge.Load(fx.saved[i])
+		doc, err := crdt.Load(fx.saved[i])
 		if err != nil {
 			return nil, fmt.Errorf("fixture %d: reload: %w", i, err)
 		}
@@ -52,7 +52,7 @@ func buildColdDoc(i, changes int) (string, []byte, error) {
 	if err != nil {
 		return "", nil, err
 	}
-	doc := automerge.New()
+	doc := crdt.New()
 	for j := range changes {
 		if err := doc.RootMap().Set(fmt.Sprintf("field%d", j%8), fmt.Sprintf("doc %d change %d", i, j)); err != nil {
 			return "", nil, fmt.Errorf("fixture %d: %w", i, err)
@@ -71,7 +71,7 @@ func buildColdDoc(i, changes int) (string, []byte, error) {
 func (fx *coldFixture) states() ([]*docState, error) {
 	out := make([]*docState, len(fx.ids))
 	for i, b := range fx.saved {
-		doc, err := automerge.Load(b)
+		doc, err := crdt.Load(b)
 		if err != nil {
 			return nil, fmt.Errorf("fixture %d: %w", i, err)
 		}

@@ -1,9 +1,10 @@
 // Command benchrelay measures an automerge-repo sync server under load: it
 // starts each server under test as a child process in a fresh temporary
 // directory on 127.0.0.1, drives it with the same Go load generator (peers
-// speaking automerge-repo's WebSocket protocol v1 with automerge-go
-// documents), and prints one table comparing commonplace's relay with the
-// reference Node server. docs/BENCHMARKS.md explains every figure; the
+// speaking automerge-repo's WebSocket protocol v1 with documents of the
+// pure-Go crdt engine, which is cheap enough that the generator does not
+// starve the server of the cores they share), and prints one table
+// comparing commonplace's relay with the reference Node server. docs/BENCHMARKS.md explains every figure; the
 // scripts/bench-relay wrapper builds what it needs and runs this.
 package main
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // sharedResult is phase 2: many clients editing a few shared documents.
@@ -117,20 +117,20 @@ func runShared(ctx context.Context, env *runEnv) (sharedResult, error) {
 
 // createDocs makes n small documents with one client and waits until the
 // server has them (trap 12: nobody may fetch a document first).
-func createDocs(ctx context.Context, env *runEnv, n int) ([]string, map[string][]automerge.ChangeHash, error) {
+func createDocs(ctx context.Context, env *runEnv, n int) ([]string, map[string][]crdt.ChangeHash, error) {
 	c, err := env.dial(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer c.close()
 	ids := make([]string, n)
-	heads := map[string][]automerge.ChangeHash{}
+	heads := map[string][]crdt.ChangeHash{}
 	states := make([]*docState, n)
 	for i := range n {
 		if ids[i], err = newDocumentID(); err != nil {
 			return nil, nil, err
 		}
-		doc := automerge.New()
+		doc := crdt.New()
 		if err := doc.RootMap().Set("title", fmt.Sprintf("shared %d", i)); err != nil {
 			return nil, nil, fmt.Errorf("create doc: %w", err)
 		}
@@ -149,7 +149,7 @@ func createDocs(ctx context.Context, env *runEnv, n int) ([]string, map[string][
 // connectEditors connects the clients in parallel; each fetches every
 // shared document before the load starts. It returns the editors it
 // connected even on error so the caller can close them.
-func connectEditors(ctx context.Context, env *runEnv, ids []string, heads map[string][]automerge.ChangeHash, rec *recorder) ([]*editor, error) {
+func connectEditors(ctx context.Context, env *runEnv, ids []string, heads map[string][]crdt.ChangeHash, rec *recorder) ([]*editor, error) {
 	editors := make([]*editor, env.cfg.Clients)
 	errs := make([]error, len(editors))
 	var wg sync.WaitGroup
@@ -199,8 +199,8 @@ func (e *editor) run(ctx context.Context, i int, deadline time.Time, cfg config)
 		j := (i + k) % len(e.docs)
 		var acked <-chan struct{}
 		err := e.c.edit(e.docs[j],
-			func(d *automerge.Doc) error { return d.RootMap().Set(key, int64(k)) },
-			func(h automerge.ChangeHash, t time.Time) { acked = e.chains[j].add(h, t) })
+			func(d *crdt.Doc) error { return d.RootMap().Set(key, int64(k)) },
+			func(h crdt.ChangeHash, t time.Time) { acked = e.chains[j].add(h, t) })
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // visibleResult is phase 3: how long one client's edit takes to reach
@@ -37,14 +37,14 @@ func runVisible(ctx context.Context, env *runEnv) (visibleResult, error) {
 	if err != nil {
 		return res, err
 	}
-	doc := automerge.New()
+	doc := crdt.New()
 	if err := doc.RootMap().Set("v", int64(0)); err != nil {
 		return res, fmt.Errorf("visible: %w", err)
 	}
 	if _, err := doc.Commit("create"); err != nil {
 		return res, fmt.Errorf("visible: %w", err)
 	}
-	heads := map[string][]automerge.ChangeHash{id: doc.Heads()}
+	heads := map[string][]crdt.ChangeHash{id: doc.Heads()}
 	wds := newDocState(id, doc, false)
 	if err := pushDocs(ctx, writer, []*docState{wds}, 1); err != nil {
 		return res, fmt.Errorf("visible: %w", err)
@@ -66,8 +66,8 @@ func runVisible(ctx context.Context, env *runEnv) (visibleResult, error) {
 	for k := range cfg.VisibleEdits {
 		var seen <-chan struct{}
 		err := writer.edit(wds,
-			func(d *automerge.Doc) error { return d.RootMap().Set("v", int64(k+1)) },
-			func(h automerge.ChangeHash, t time.Time) { seen = ch.add(h, t) })
+			func(d *crdt.Doc) error { return d.RootMap().Set("v", int64(k+1)) },
+			func(h crdt.ChangeHash, t time.Time) { seen = ch.add(h, t) })
 		if err != nil {
 			return res, fmt.Errorf("visible: %w", err)
 		}

@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/automerge/automerge-go"
+	"github.com/commonplace/commonplace/crdt"
 )
 
 // errSyncMessage marks bytes that are not an Automerge sync message.
@@ -27,13 +27,13 @@ const maxHashes = 1 << 16
 // server has an edit (trap 13 of docs/automerge-repo-wire.md: on a document
 // others edit, lastSync can be checked locally when heads cannot).
 type serverView struct {
-	Heads    []automerge.ChangeHash
-	LastSync []automerge.ChangeHash
+	Heads    []crdt.ChangeHash
+	LastSync []crdt.ChangeHash
 }
 
 // parseSyncHeader decodes the heads and the have entries' lastSync hashes of
 // an Automerge sync message and ignores the rest (need, blooms' contents,
-// changes). automerge-go exposes heads but not have.
+// changes). The engines expose a message's heads but not its have entries.
 func parseSyncHeader(b []byte) (serverView, error) {
 	var v serverView
 	if len(b) == 0 || (b[0] != syncMessageV1 && b[0] != syncMessageV2) {
@@ -93,7 +93,7 @@ func (r *reader) skip(n uint64) {
 	r.b = r.b[n:]
 }
 
-func (r *reader) hashes() []automerge.ChangeHash {
+func (r *reader) hashes() []crdt.ChangeHash {
 	n := r.uleb()
 	if r.err != nil {
 		return nil
@@ -102,7 +102,7 @@ func (r *reader) hashes() []automerge.ChangeHash {
 		r.fail()
 		return nil
 	}
-	out := make([]automerge.ChangeHash, n)
+	out := make([]crdt.ChangeHash, n)
 	for i := range out {
 		copy(out[i][:], r.b[:32])
 		r.b = r.b[32:]

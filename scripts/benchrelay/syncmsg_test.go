@@ -5,28 +5,116 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/automerge/automerge-go"
+
+	"github.com/commonplace/commonplace/crdt"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
 
-// exchange runs sync rounds between two states until neither has more to say.
-func exchange(t testing.TB, a, b *automerge.SyncState) {
+// peer is one side of a sync session, backed by either engine: the
+// generator's own (crdt) or automerge-go as an independent writer of sync
+// messages.
+type peer interface {
+	generate() ([]byte, bool)
+	receive(msg []byte) error
+	commit(t testing.TB, key string, v int64)
+	heads() []string
+}
+
+type crdtPeer struct {
+	doc *crdt.Doc
+	ss  *crdt.SyncState
+}
+
+func newCRDTPeer() peer {
+	d := crdt.New()
+	return &crdtPeer{doc: d, ss: crdt.NewSyncState(d)}
+}
+
+func (p *crdtPeer) generate() ([]byte, bool) {
+	m, ok := p.ss.GenerateMessage()
+	return m.Bytes(), ok
+}
+
+func (p *crdtPeer) receive(msg []byte) error {
+	_, err := p.ss.ReceiveMessage(msg)
+	return err
+}
+
+func (p *crdtPeer) commit(t testing.TB, key string, v int64) {
+	t.Helper()
+	setAndCommit(t, p.doc.RootMap().Set(key, v), func() error { _, err := p.doc.Commit(""); return err })
+}
+
+// setAndCommit fails t on setErr, the outcome of a write, then commits.
+func setAndCommit(t testing.TB, setErr error, commit func() error) {
+	t.Helper()
+	if setErr != nil {
+		t.Fatal(setErr)
+	}
+	if err := commit(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (p *crdtPeer) heads() []string { return hexHashes(p.doc.Heads()) }
+
+type automergePeer struct {
+	doc *automerge.Doc
+	ss  *automerge.SyncState
+}
+
+func newAutomergePeer() peer {
+	d := automerge.New()
+	return &automergePeer{doc: d, ss: automerge.NewSyncState(d)}
+}
+
+func (p *automergePeer) generate() ([]byte, bool) {
+	m, ok := p.ss.GenerateMessage()
+	if !ok {
+		return nil, false
+	}
+	return m.Bytes(), true
+}
+
+func (p *automergePeer) receive(msg []byte) error {
+	_, err := p.ss.ReceiveMessage(msg)
+	return err
+}
+
+func (p *automergePeer) commit(t testing.TB, key string, v int64) {
+	t.Helper()
+	setAndCommit(t, p.doc.RootMap().Set(key, v), func() error { _, err := p.doc.Commit(""); return err })
+}
+
+func (p *automergePeer) heads() []string {
+	var out []crdt.ChangeHash
+	for _, h := range p.doc.Heads() {
+		out = append(out, crdt.ChangeHash(h))
+	}
+	return hexHashes(out)
+}
+
+// exchange runs sync rounds between two peers until neither has more to say.
+func exchange(t testing.TB, a, b peer) {
 	t.Helper()
 	for range 20 {
-		ma, okA := a.GenerateMessage()
+		ma, okA := a.generate()
 		if okA {
-			if _, err := b.ReceiveMessage(ma.Bytes()); err != nil {
+			if err := b.receive(ma); err != nil {
 				t.Fatal(err)
 			}
 		}
-		mb, okB := b.GenerateMessage()
+		mb, okB := b.generate()
 		if okB {
-			if _, err := a.ReceiveMessage(mb.Bytes()); err != nil {
+			if err := a.receive(mb); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -37,58 +125,63 @@ func exchange(t testing.TB, a, b *automerge.SyncState) {
 	t.Fatal("sync did not settle in 20 rounds")
 }
 
-func commit(t testing.TB, d *automerge.Doc, key string, v int64) automerge.ChangeHash {
-	t.Helper()
-	if err := d.RootMap().Set(key, v); err != nil {
-		t.Fatal(err)
+// TestParseSyncHeader checks parsed heads against the sender's heads when it
+// generated the message, and lastSync against the heads both sides are known
+// to share, for messages from both engines: automerge-go writes the original
+// format (0x42), crdt the newer one (0x43) once the peer has advertised it.
+func TestParseSyncHeader(t *testing.T) {
+	engines := []struct {
+		name    string
+		newPeer func() peer
+	}{
+		{"automerge-go", newAutomergePeer},
+		{"crdt", newCRDTPeer},
 	}
-	h, err := d.Commit("")
-	if err != nil {
-		t.Fatal(err)
+	for _, e := range engines {
+		a, b := e.newPeer(), e.newPeer()
+		a.commit(t, "x", 1)
+		first, _ := a.generate()
+		firstHeads := a.heads()
+		exchange(t, a, b)
+		shared := a.heads()
+		a.commit(t, "x", 2)
+		b.commit(t, "y", 3) // concurrent: b's heads are unknown to a
+		afterEdit, ok := a.generate()
+		if !ok {
+			t.Fatalf("%s: no message after an edit", e.name)
+		}
+		tests := []struct {
+			name                string
+			msg                 []byte
+			wantHeads, wantLast []string
+		}{
+			{"first message of a fresh state", first, firstHeads, nil},
+			{"after an edit on synced documents", afterEdit, a.heads(), shared},
+		}
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("%s/%s/0x%02x", e.name, tc.name, tc.msg[0]), func(t *testing.T) {
+				v, err := parseSyncHeader(tc.msg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := hexHashes(v.Heads); !slices.Equal(sorted(got), sorted(tc.wantHeads)) {
+					t.Errorf("heads %v, want %v", got, tc.wantHeads)
+				}
+				if got := hexHashes(v.LastSync); !slices.Equal(sorted(got), sorted(tc.wantLast)) {
+					t.Errorf("lastSync %v, want %v", got, tc.wantLast)
+				}
+			})
+		}
 	}
-	return h
 }
 
-// TestParseSyncHeaderAgainstAutomerge checks heads against automerge-go's
-// own decoding and lastSync against the heads both sides are known to share.
-func TestParseSyncHeaderAgainstAutomerge(t *testing.T) {
-	a, b := automerge.New(), automerge.New()
-	commit(t, a, "x", 1)
-	sa, sb := automerge.NewSyncState(a), automerge.NewSyncState(b)
-
-	first, _ := sa.GenerateMessage()
-	exchange(t, sa, sb)
-	shared := a.Heads()
-	commit(t, a, "x", 2)
-	commit(t, b, "y", 3) // concurrent: b's heads are unknown to a
-	afterEdit, _ := sa.GenerateMessage()
-
-	tests := []struct {
-		name         string
-		msg          []byte
-		wantLastSync []automerge.ChangeHash
-	}{
-		{"first message of a fresh state", first.Bytes(), nil},
-		{"after an edit on synced documents", afterEdit.Bytes(), shared},
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	if out == nil {
+		out = []string{}
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			v, err := parseSyncHeader(tc.msg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sm, err := automerge.NewSyncState(automerge.New()).ReceiveMessage(tc.msg)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !sameHashes(v.Heads, sm.Heads()) {
-				t.Errorf("heads %v, automerge-go says %v", v.Heads, sm.Heads())
-			}
-			if !sameHashes(v.LastSync, tc.wantLastSync) {
-				t.Errorf("lastSync %v, want %v", v.LastSync, tc.wantLastSync)
-			}
-		})
-	}
+	return out
 }
 
 func TestParseSyncHeaderRejects(t *testing.T) {
@@ -121,7 +214,7 @@ type goldenView struct {
 	LastSync []string `json:"lastSync"`
 }
 
-func hexHashes(hs []automerge.ChangeHash) []string {
+func hexHashes(hs []crdt.ChangeHash) []string {
 	out := []string{}
 	for _, h := range hs {
 		out = append(out, hex.EncodeToString(h[:]))
@@ -135,20 +228,19 @@ func goldenMessage(t *testing.T) []byte {
 	t.Helper()
 	path := filepath.Join("testdata", "sync-after-edit.bin")
 	if *update {
-		a, b := automerge.New(), automerge.New()
-		commit(t, a, "x", 1)
-		sa, sb := automerge.NewSyncState(a), automerge.NewSyncState(b)
-		exchange(t, sa, sb)
-		shared := a.Heads()
-		commit(t, a, "x", 2)
-		m, _ := sa.GenerateMessage()
+		a, b := newAutomergePeer(), newAutomergePeer()
+		a.commit(t, "x", 1)
+		exchange(t, a, b)
+		shared := a.heads()
+		a.commit(t, "x", 2)
+		m, _ := a.generate()
 		if err := os.MkdirAll("testdata", 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(path, m.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(path, m, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		want, _ := json.MarshalIndent(goldenView{Heads: hexHashes(a.Heads()), LastSync: hexHashes(shared)}, "", "  ")
+		want, _ := json.MarshalIndent(goldenView{Heads: a.heads(), LastSync: shared}, "", "  ")
 		if err := os.WriteFile(filepath.Join("testdata", "sync-after-edit.json"), append(want, '\n'), 0o644); err != nil {
 			t.Fatal(err)
 		}
