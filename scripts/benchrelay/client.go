@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"math/rand/v2"
 	"strconv"
 	"sync"
@@ -44,14 +43,18 @@ type client struct {
 	docs map[string]*docState
 	err  error
 
-	queues  []chan inbound
+	queues  []*mailbox
 	workers sync.WaitGroup
 	reader  chan struct{} // closed when the read loop ends
 }
 
+// inbound is what a worker needs of one frame. It is kept small: every
+// queue holds queueDepth of them, and the collector scans whole queues.
 type inbound struct {
-	msg wire.Message
-	at  time.Time
+	docID       string
+	data        []byte
+	unavailable bool
+	at          time.Time
 }
 
 // docState is a client's copy of one document and its sync state with the
@@ -87,7 +90,7 @@ func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*cli
 		conn:   conn,
 		codec:  codec,
 		docs:   map[string]*docState{},
-		queues: make([]chan inbound, max(workers, 1)),
+		queues: make([]*mailbox, max(workers, 1)),
 		reader: make(chan struct{}),
 	}
 	if err := c.write(wire.Message{
@@ -104,7 +107,7 @@ func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*cli
 		return nil, err
 	}
 	for i := range c.queues {
-		c.queues[i] = make(chan inbound, queueDepth)
+		c.queues[i] = newMailbox(queueDepth)
 		c.workers.Add(1)
 		go c.work(c.queues[i])
 	}
@@ -145,7 +148,7 @@ func (c *client) read() {
 	defer close(c.reader)
 	defer func() {
 		for _, q := range c.queues {
-			close(q)
+			q.close()
 		}
 	}()
 	for {
@@ -165,51 +168,64 @@ func (c *client) read() {
 		}
 		switch m.Type {
 		case wire.TypeSync, wire.TypeRequest, wire.TypeDocUnavailable:
-			c.queues[c.shard(m.DocumentID)] <- inbound{msg: m, at: at}
+			in := inbound{docID: m.DocumentID, data: m.Data, unavailable: m.Type == wire.TypeDocUnavailable, at: at}
+			c.queues[c.shard(m.DocumentID)].put(in)
 		case wire.TypeError:
 			c.fail(fmt.Errorf("server error %q", m.Message))
 		}
 	}
 }
 
+// shard picks docID's worker by its FNV-1a hash, computed in place: this
+// runs for every frame the client reads.
 func (c *client) shard(docID string) int {
-	h := fnv.New32a()
-	h.Write([]byte(docID))
-	return int(h.Sum32() % uint32(len(c.queues)))
+	const offset, prime = 2166136261, 16777619
+	h := uint32(offset)
+	for i := 0; i < len(docID); i++ {
+		h = (h ^ uint32(docID[i])) * prime
+	}
+	return int(h % uint32(len(c.queues)))
 }
 
-func (c *client) work(q chan inbound) {
+func (c *client) work(q *mailbox) {
 	defer c.workers.Done()
-	for in := range q {
-		if err := c.handle(in); err != nil {
-			c.fail(err)
+	var batch []inbound
+	for {
+		var ok bool
+		if batch, ok = q.take(batch); !ok {
+			return
+		}
+		for _, in := range batch {
+			if err := c.handle(in); err != nil {
+				c.fail(err)
+			}
 		}
 	}
 }
 
 func (c *client) handle(in inbound) error {
 	c.mu.Lock()
-	ds := c.docs[in.msg.DocumentID]
+	ds := c.docs[in.docID]
 	c.mu.Unlock()
 	if ds == nil {
 		return nil // not a document this client asked about
 	}
 	ds.mu.Lock()
 	defer ds.mu.Unlock()
-	if in.msg.Type == wire.TypeDocUnavailable {
+	if in.unavailable {
 		if ds.unavailable != nil {
 			ds.unavailable(in.at)
 		}
 		return nil
 	}
-	v, err := parseSyncHeader(in.msg.Data)
+	v, err := parseSyncHeader(in.data)
 	if err != nil {
 		return fmt.Errorf("doc %s: %w", ds.id, err)
 	}
-	if _, err := ds.ss.ReceiveMessage(in.msg.Data); err != nil {
+	if _, err := ds.ss.ReceiveMessage(in.data); err != nil {
 		return fmt.Errorf("doc %s: receive sync message: %w", ds.id, err)
 	}
-	if len(ds.doc.Heads()) > 0 {
+	if ds.fetching && len(ds.doc.Heads()) > 0 {
 		ds.fetching = false
 	}
 	if ds.observe != nil {
