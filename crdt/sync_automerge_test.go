@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/automerge/automerge-go"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 func newAMPeer(d *automerge.Doc) *synctest.StatePeer[*automerge.SyncMessage, *automerge.SyncState] {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/automerge/automerge-go"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // benchHistories builds, once, the saved documents the sync benchmarks

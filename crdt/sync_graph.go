@@ -6,7 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto"
+	"github.com/commonplace/commonplace/crdt/syncproto"
 )
 
 // docGraph shows a Doc to the sync protocol. Every method runs with the

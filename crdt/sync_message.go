@@ -1,6 +1,6 @@
 package crdt
 
-import "github.com/commonplace/commonplace/crdt/internal/syncproto"
+import "github.com/commonplace/commonplace/crdt/syncproto"
 
 // SyncMessage is sent between peers to keep copies of a document in sync.
 type SyncMessage struct {

@@ -3,7 +3,7 @@ package crdt
 import (
 	"fmt"
 
-	"github.com/commonplace/commonplace/crdt/internal/syncproto"
+	"github.com/commonplace/commonplace/crdt/syncproto"
 )
 
 // SyncState represents the state of syncing between a local copy of

@@ -6,7 +6,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // crdtPeer is a crdt document and its sync state, for synctest.

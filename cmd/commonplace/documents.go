@@ -37,7 +37,7 @@ func workspaceDocuments(ctx context.Context, st store.Store, acc *access.Service
 }
 
 // loadDocumentBytes loads document id the way the relay does (docsync.Load:
-// snapshots, then incremental chunks, skipping empty or unreadable ones)
+// every snapshot and incremental chunk, skipping empty or unreadable ones)
 // and returns it saved whole, ready for any Automerge to load.
 func loadDocumentBytes(ctx context.Context, st store.Store, id string) ([]byte, error) {
 	entries, err := st.LoadRange(ctx, docsync.Prefix(id))
@@ -48,5 +48,9 @@ func loadDocumentBytes(ctx context.Context, st store.Store, id string) ([]byte, 
 	if len(skipped) == len(entries) {
 		return nil, fmt.Errorf("document %s (%d unreadable chunks): %w", id, len(skipped), errNoDocument)
 	}
-	return doc.Doc().Save(), nil
+	d, err := doc.Doc()
+	if err != nil {
+		return nil, fmt.Errorf("document %s: %w", id, err)
+	}
+	return d.Save(), nil
 }

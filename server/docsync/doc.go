@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/commonplace/commonplace/crdt/syncproto"
 	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/wire"
 )
@@ -97,17 +98,23 @@ type Options struct {
 // DefaultCompactAfter is the chunk count that triggers a compaction.
 const DefaultCompactAfter = 32
 
-// Document is the sync state of one document: its content, the peers that
-// have it open with one sync state each, and what the store holds for it.
+// Document is the sync state of one document: its change graph, the
+// peers that have it open with one sync state each, and what the store
+// holds for it. The sync protocol runs on the change graph alone (hashes,
+// dependencies and the raw bytes of every change), in Go, for every
+// engine: answering a peer never calls the engine, and an open document
+// costs its changes' bytes, not a materialised document. The engine
+// checks and merges what peers send (see Doc) and writes snapshots.
 // It is not safe for concurrent use; the runtime serialises calls.
 type Document struct {
-	id    string
+	id     string
+	engine Engine
+	graph  *syncproto.ChangeGraph
+	// doc is the engine's copy of the graph, kept while changes arrive
+	// (warm) and dropped by Cool; nil when cool.
 	doc   Doc
 	opts  Options
-	peers map[PeerID]SyncState
-	// theirHeads is, per open peer, the heads its last sync message
-	// announced.
-	theirHeads map[PeerID][]Hash
+	peers map[PeerID]*syncproto.State
 	// order lists peers by first contact, so effects come out in a
 	// deterministic order.
 	order []PeerID
@@ -117,20 +124,12 @@ type Document struct {
 	// chunks and chunkBytes count the incremental entries in stored;
 	// snapshotBytes weighs its snapshots. They drive compaction.
 	chunks, chunkBytes, snapshotBytes int
+	// saved is how many of the graph's changes (in application order)
+	// the store holds.
+	saved int
 	// holding is set between HoldWrites and FlushWrites; dirty says a
 	// held input changed the document.
 	holding, dirty bool
-	// heads caches doc.Heads() while headsOK: only Receive changes the
-	// content, and asking the engine costs a call and an allocation.
-	heads   []Hash
-	headsOK bool
-}
-
-func (d *Document) currentHeads() []Hash {
-	if !d.headsOK {
-		d.heads, d.headsOK = d.doc.Heads(), true
-	}
-	return d.heads
 }
 
 // HoldWrites makes the following inputs return no store operations: the
@@ -156,11 +155,7 @@ func (d *Document) FlushWrites() Effects {
 func (d *Document) ID() string { return d.id }
 
 // Heads returns the document's current heads, sorted.
-func (d *Document) Heads() []Hash { return slices.Clone(d.currentHeads()) }
-
-// Doc returns the engine document. Callers must not change it: the core
-// would not store the change.
-func (d *Document) Doc() Doc { return d.doc }
+func (d *Document) Heads() []Hash { return SortedHashes(d.graph.Heads()) }
 
 // HasPeers reports whether any peer has the document open.
 func (d *Document) HasPeers() bool { return len(d.peers) > 0 }
@@ -174,8 +169,11 @@ func (d *Document) IsOpen(p PeerID) bool {
 // PeerHeads returns the heads peer p last announced in a sync message,
 // and whether it has announced any since it opened the document.
 func (d *Document) PeerHeads(p PeerID) ([]Hash, bool) {
-	h, ok := d.theirHeads[p]
-	return h, ok
+	s, ok := d.peers[p]
+	if !ok || !s.Received {
+		return nil, false
+	}
+	return SortedHashes(s.TheirHeads), true
 }
 
 // Peers returns the peers that have the document open, in first-contact
@@ -204,7 +202,6 @@ func (d *Document) Leave(p PeerID) {
 		return
 	}
 	delete(d.peers, p)
-	delete(d.theirHeads, p)
 	for i, q := range d.order {
 		if q == p {
 			d.order = append(d.order[:i], d.order[i+1:]...)
@@ -213,10 +210,10 @@ func (d *Document) Leave(p PeerID) {
 	}
 }
 
-func (d *Document) open(p PeerID) SyncState {
+func (d *Document) open(p PeerID) *syncproto.State {
 	s, ok := d.peers[p]
 	if !ok {
-		s = d.doc.NewSyncState()
+		s = syncproto.NewState()
 		d.peers[p] = s
 		d.order = append(d.order, p)
 	}
@@ -224,32 +221,39 @@ func (d *Document) open(p PeerID) SyncState {
 }
 
 func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
-	s := d.open(from)
-	before := d.currentHeads()
-	d.headsOK = false
-	if err := s.Receive(m.Data); err != nil {
+	msg, err := syncproto.DecodeMessage(m.Data)
+	if err != nil {
+		d.Leave(from)
+		return Effects{}, fmt.Errorf("document %s: %w: %v", d.id, ErrBadSyncMessage, err)
+	}
+	if err := d.merge(msg.Changes); err != nil {
 		d.Leave(from)
 		return Effects{}, fmt.Errorf("document %s: %w", d.id, err)
 	}
+	s := d.open(from)
+	told, hadHeads := s.TheirHeads, s.Received
+	before := d.graph.ChangeCount()
+	if err := syncproto.Receive(d.graph, s, msg); err != nil {
+		// The engine took changes the graph did not: rebuild it from
+		// the graph when next needed.
+		d.Cool()
+		d.Leave(from)
+		return Effects{}, fmt.Errorf("document %s: %w: %v", d.id, ErrBadSyncMessage, err)
+	}
 	var eff Effects
-	after := d.currentHeads()
-	changed := !equalHeads(before, after)
+	changed := d.graph.ChangeCount() != before
 	if changed {
 		if d.holding {
 			d.dirty = true
 		} else {
 			eff.Store = d.persist()
 		}
-		eff.Heads = after
+		eff.Heads = d.Heads()
 	}
-	if theirs, err := SyncHeads(m.Data); err == nil {
-		SortHashes(theirs)
-		if old, ok := d.theirHeads[from]; !ok || !equalHeads(old, theirs) {
-			d.theirHeads[from] = theirs
-			eff.Announced = append(eff.Announced, PeerHeads{Peer: from, Heads: theirs})
-		}
+	if !hadHeads || !slices.Equal(told, msg.Heads) {
+		eff.Announced = append(eff.Announced, PeerHeads{Peer: from, Heads: SortedHashes(msg.Heads)})
 	}
-	if len(after) == 0 && m.Type == wire.TypeRequest {
+	if d.graph.ChangeCount() == 0 && m.Type == wire.TypeRequest {
 		// We have nothing either: say so rather than answer with an
 		// empty document, or the requester's find() waits forever. The
 		// peer stays open, as it asked: if the document gets content
@@ -271,11 +275,25 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 }
 
 func (d *Document) generate(p PeerID) []Send {
-	msg, ok := d.peers[p].Generate()
+	msg, ok := syncproto.Generate(d.graph, d.peers[p])
 	if !ok {
 		return nil
 	}
-	return []Send{{To: p, Msg: wire.Message{Type: wire.TypeSync, DocumentID: d.id, Data: msg}}}
+	return []Send{{To: p, Msg: wire.Message{Type: wire.TypeSync, DocumentID: d.id, Data: msg.Encode()}}}
+}
+
+// Announce returns the sync message that tells a peer which knows
+// nothing of this document what it holds: its heads and a summary of its
+// changes, from a fresh sync state. ok is false when it holds nothing.
+func (d *Document) Announce() (data []byte, ok bool) {
+	if d.graph.ChangeCount() == 0 {
+		return nil, false
+	}
+	msg, ok := syncproto.Generate(d.graph, syncproto.NewState())
+	if !ok {
+		return nil, false
+	}
+	return msg.Encode(), true
 }
 
 // handleEphemeral relays an ephemeral message to the other peers that
@@ -294,16 +312,4 @@ func (d *Document) handleEphemeral(from PeerID, m wire.Message) Effects {
 		}
 	}
 	return eff
-}
-
-func equalHeads(a, b []Hash) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

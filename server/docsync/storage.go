@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/commonplace/commonplace/crdt/syncproto"
 	"github.com/commonplace/commonplace/server/store"
 )
 
@@ -68,128 +69,75 @@ type Skipped struct {
 // New returns an empty document with nothing stored, for a document a
 // peer is about to create.
 func New(e Engine, id string, opts Options) *Document {
-	return newDocument(id, e.New(), opts)
+	return newDocument(e, id, opts)
 }
 
-func newDocument(id string, doc Doc, opts Options) *Document {
+func newDocument(e Engine, id string, opts Options) *Document {
 	if opts.CompactAfter <= 0 {
 		opts.CompactAfter = DefaultCompactAfter
 	}
 	return &Document{
-		id: id, doc: doc, opts: opts,
-		peers:      map[PeerID]SyncState{},
-		theirHeads: map[PeerID][]Hash{},
-		stored:     map[string]store.Key{},
+		id: id, engine: e, opts: opts,
+		graph:  syncproto.NewChangeGraph(),
+		peers:  map[PeerID]*syncproto.State{},
+		stored: map[string]store.Key{},
 	}
 }
 
 // Load builds document id from the entries stored under Prefix(id):
-// snapshots first, then incremental chunks. Empty and unreadable entries
-// are returned in skipped and otherwise ignored. If the document came from
-// more than one entry, the returned Effects compact them into one
-// snapshot; the runtime applies them like any other.
+// snapshots and incremental chunks, in any order (a change waits for its
+// dependencies). Empty and unreadable entries are returned in skipped and
+// otherwise ignored. If the document came from more than one entry, the
+// returned Effects compact them into one snapshot; the runtime applies
+// them like any other.
 func Load(e Engine, id string, entries []store.Entry, opts Options) (*Document, Effects, []Skipped) {
-	var snaps, chunks []store.Entry
+	d := newDocument(e, id, opts)
 	var skipped []Skipped
 	for _, en := range entries {
 		kind, ok := entryKind(id, en.Key)
 		switch {
 		case !ok:
 			skipped = append(skipped, Skipped{en.Key, errors.New("not a document key")})
+			continue
 		case len(en.Value) == 0:
 			skipped = append(skipped, Skipped{en.Key, fmt.Errorf("empty %s: %w", kind, ErrBadDocument)})
-		case kind == keySnapshot:
-			snaps = append(snaps, en)
-		default:
-			chunks = append(chunks, en)
+			continue
 		}
-	}
-	d := newDocument(id, nil, opts)
-	var doc Doc
-	for _, en := range snaps {
-		var err error
-		if doc == nil {
-			doc, err = e.Load(en.Value)
-		} else {
-			err = doc.LoadIncremental(en.Value)
-		}
-		if err != nil {
-			skipped = append(skipped, Skipped{en.Key, err})
+		if err := d.graph.Apply(en.Value); err != nil {
+			skipped = append(skipped, Skipped{en.Key, fmt.Errorf("%s: %w: %v", kind, ErrBadDocument, err)})
 			continue
 		}
 		d.stored[keyString(en.Key)] = en.Key
-		d.snapshotBytes += len(en.Value)
-	}
-	if doc == nil && len(chunks) > 0 {
-		doc = e.New()
-	}
-	for i, s := range loadChunks(doc, chunks) {
-		if s.Err == nil {
-			d.stored[keyString(s.Key)] = s.Key
-			d.chunks++
-			d.chunkBytes += len(chunks[i].Value)
+		if kind == keySnapshot {
+			d.snapshotBytes += len(en.Value)
 		} else {
-			skipped = append(skipped, s)
+			d.chunks++
+			d.chunkBytes += len(en.Value)
 		}
 	}
-	if len(d.stored) == 0 {
-		doc = nil
-	}
-	if doc == nil {
-		d.doc = e.New()
-		return d, Effects{}, skipped
-	}
-	d.doc = doc
+	d.saved = d.graph.ChangeCount()
 	var eff Effects
 	if len(d.stored) > 1 {
-		eff.Store = d.compact()
-	} else {
-		// LoadIncremental does not move the incremental baseline.
-		doc.SaveIncremental()
+		eff.Store, _ = d.compact()
 	}
 	return d, eff, skipped
 }
 
-// loadChunks applies chunks to doc in passes: a chunk whose dependencies
-// are in a chunk not applied yet may fail (store order is hash order, not
-// causal order) and is retried after the others. It reports every chunk,
-// with Err set for those that never applied.
-func loadChunks(doc Doc, chunks []store.Entry) []Skipped {
-	out := make([]Skipped, len(chunks))
-	pending := make([]int, len(chunks))
-	for i, en := range chunks {
-		out[i].Key = en.Key
-		pending[i] = i
-	}
-	for len(pending) > 0 {
-		var failed []int
-		for _, i := range pending {
-			if err := doc.LoadIncremental(chunks[i].Value); err != nil {
-				out[i].Err = err
-				failed = append(failed, i)
-			} else {
-				out[i].Err = nil
-			}
-		}
-		if len(failed) == len(pending) {
-			break // no progress: what is left is damaged or orphaned
-		}
-		pending = failed
-	}
-	return out
-}
-
-// persist returns the ops that make the store hold the document's new
-// changes: one incremental chunk, or a compaction when enough chunks have
-// piled up.
+// persist returns the ops that make the store hold the changes applied
+// since the last persist: one incremental chunk of them, or a compaction
+// when enough chunks have piled up.
 func (d *Document) persist() []Op {
-	chunk := d.doc.SaveIncremental()
-	if len(chunk) == 0 {
+	fresh := d.graph.AppliedFrom(d.saved)
+	if len(fresh) == 0 {
 		return nil
 	}
+	chunk := d.graph.Concat(fresh)
 	if d.shouldCompact(len(chunk)) {
-		return d.compact() // the snapshot includes the new chunk's changes
+		if ops, ok := d.compact(); ok {
+			return ops // the snapshot includes the new chunk's changes
+		}
 	}
+	d.saved = d.graph.ChangeCount()
 	k := IncrementalKey(d.id, chunk)
 	d.stored[keyString(k)] = k
 	d.chunks++
@@ -211,10 +159,26 @@ func (d *Document) shouldCompact(next int) bool {
 }
 
 // compact returns the ops that replace every stored entry with one
-// snapshot: the Put first, then the Deletes.
-func (d *Document) compact() []Op {
-	snap := d.doc.Save()
-	k := SnapshotKey(d.id, d.doc.Heads())
+// snapshot, the Put first, then the Deletes, and false if it cannot make
+// one now. The snapshot is the engine's Save of every applied change, so
+// it is written in Automerge's compressed format that every Automerge
+// reads. It waits while changes are queued for missing dependencies: the
+// snapshot would not hold them, and deleting the entries that do would
+// lose them.
+func (d *Document) compact() ([]Op, bool) {
+	if d.graph.Queued() > 0 || d.graph.ChangeCount() == 0 {
+		return nil, false
+	}
+	doc, err := d.Doc()
+	if err == nil && !slices.Equal(doc.Heads(), d.Heads()) {
+		d.Cool() // never snapshot a copy that drifted from the graph
+		doc, err = d.Doc()
+	}
+	if err != nil {
+		return nil, false
+	}
+	snap := doc.Save()
+	k := SnapshotKey(d.id, d.Heads())
 	ops := []Op{{Key: k, Value: snap}}
 	ks := keyString(k)
 	for s, old := range d.stored {
@@ -225,9 +189,9 @@ func (d *Document) compact() []Op {
 	sortOps(ops[1:])
 	d.stored = map[string]store.Key{ks: k}
 	d.chunks, d.chunkBytes, d.snapshotBytes = 0, 0, len(snap)
-	return ops
+	d.saved = d.graph.ChangeCount()
+	return ops, true
 }
-
 func entryKind(id string, k store.Key) (string, bool) {
 	if len(k) != 4 || k[0] != keyDoc || k[1] != id {
 		return "", false

@@ -140,10 +140,7 @@ func (x *StoreSyncer) Announce(ctx context.Context, id string) (data []byte, ok 
 	if err != nil {
 		return nil, false, err
 	}
-	if len(d.Heads()) == 0 {
-		return nil, false, nil
-	}
-	data, ok = d.Doc().NewSyncState().Generate()
+	data, ok = d.Announce()
 	return data, ok, nil
 }
 

@@ -45,13 +45,19 @@ type Config struct {
 	// WriteTimeout bounds one frame write (default 10 s).
 	WriteTimeout time.Duration
 	// RateLimit is the sustained messages per second one connection may
-	// send and RateBurst the bucket size (defaults 500 and 5000: a
-	// client opening thousands of documents at connect fits).
+	// send and RateBurst the bucket size (defaults 5000 and 20000: a
+	// client opening thousands of documents at connect fits, and so does
+	// one answering every change of 50 busy partners on shared
+	// documents, which is one message per change).
 	RateLimit float64
 	RateBurst int
 	// DocIdleTimeout is how long a document nobody has open stays in
 	// memory (default 1 min).
 	DocIdleTimeout time.Duration
+	// WarmDocuments is how many documents keep the engine's copy in
+	// memory between changes (default 64); the others keep only their
+	// change graph and rebuild the copy on their next change.
+	WarmDocuments int
 	// CompactAfter is the incremental chunk count that triggers a
 	// compaction (default docsync.DefaultCompactAfter).
 	CompactAfter int
@@ -102,13 +108,16 @@ func (c Config) withDefaults() (Config, error) {
 		c.WriteTimeout = 10 * time.Second
 	}
 	if c.RateLimit <= 0 {
-		c.RateLimit = 500
+		c.RateLimit = 5000
 	}
 	if c.RateBurst <= 0 {
-		c.RateBurst = 5000
+		c.RateBurst = 20000
 	}
 	if c.DocIdleTimeout <= 0 {
 		c.DocIdleTimeout = time.Minute
+	}
+	if c.WarmDocuments <= 0 {
+		c.WarmDocuments = 64
 	}
 	if c.Now == nil {
 		c.Now = time.Now

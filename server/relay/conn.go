@@ -31,6 +31,8 @@ var upgrader = websocket.Upgrader{
 // fed by a bounded queue: a client that does not read is disconnected
 // rather than allowed to hold anyone up.
 type conn struct {
+	// scratch is the read loop's buffer, reused for every frame.
+	scratch []byte
 	s     *Server
 	ws    *websocket.Conn
 	token access.Token
@@ -224,11 +226,13 @@ func (c *conn) readMessage(extend func()) (int, []byte, error) {
 		return typ, nil, err
 	}
 	var buf bytes.Buffer
-	chunk := make([]byte, 32<<10)
+	if c.scratch == nil {
+		c.scratch = make([]byte, 32<<10)
+	}
 	for {
-		n, err := r.Read(chunk)
+		n, err := r.Read(c.scratch)
 		if n > 0 {
-			buf.Write(chunk[:n])
+			buf.Write(c.scratch[:n])
 			extend()
 		}
 		if err == io.EOF {

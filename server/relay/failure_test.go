@@ -155,20 +155,12 @@ type panickyDoc struct {
 	armed *atomic.Bool
 }
 
-func (d panickyDoc) NewSyncState() docsync.SyncState {
-	return panickyState{d.Doc.NewSyncState(), d.armed}
-}
-
-type panickyState struct {
-	docsync.SyncState
-	armed *atomic.Bool
-}
-
-func (s panickyState) Receive(m []byte) error {
-	if s.armed.Load() {
+// LoadIncremental is how the relay has the engine merge what a peer sent.
+func (d panickyDoc) LoadIncremental(b []byte) error {
+	if d.armed.Load() {
 		panic("engine bug")
 	}
-	return s.SyncState.Receive(m)
+	return d.Doc.LoadIncremental(b)
 }
 
 // TestEnginePanicClosesOnlyThatDocument: a panic inside the engine costs

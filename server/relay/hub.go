@@ -25,6 +25,7 @@ type hub struct {
 	// waiting holds, per unclaimed document, the sessions that requested
 	// it; see wait.
 	waiting map[string][]waiter
+	warm    *warmSet
 }
 
 // waiter is a session that requested a document nobody owned yet.
@@ -51,7 +52,7 @@ type entry struct {
 }
 
 func newHub(s *Server) *hub {
-	return &hub{s: s, docs: map[string]*entry{}, waiting: map[string][]waiter{}}
+	return &hub{s: s, docs: map[string]*entry{}, waiting: map[string][]waiter{}, warm: newWarmSet(s.cfg.WarmDocuments)}
 }
 
 // wait records that w requested document id, which nobody owns. If the
@@ -213,7 +214,26 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 	}
 	h.s.gossip(e.doc, eff)
 	h.markIdle(e)
+	h.keepWarm(e)
 	return nil
+}
+
+// keepWarm notes that e's document was used and, if that pushes others
+// out of the warm set, drops their engine copies. The caller holds e.mu;
+// the others' locks are only tried, never waited for.
+func (h *hub) keepWarm(e *entry) {
+	if e.doc == nil || !e.doc.Warm() {
+		return
+	}
+	for _, old := range h.warm.touch(e) {
+		if old == e || !old.mu.TryLock() {
+			continue
+		}
+		if old.doc != nil {
+			old.doc.Cool()
+		}
+		old.mu.Unlock()
+	}
 }
 
 // errPanic marks an error recovered from a panic in the engine.
@@ -227,6 +247,7 @@ func (h *hub) drop(e *entry) {
 	}
 	peers := e.doc.Peers()
 	e.doc = nil
+	h.warm.forget(e)
 	h.s.metrics.documents.Dec()
 	h.s.failSessions(peers, "internal error")
 }
@@ -255,6 +276,7 @@ func (h *hub) load(ctx context.Context, id string, e *entry) error {
 	e.doc = d
 	e.idle = time.Time{}
 	h.s.metrics.documents.Inc()
+	h.keepWarm(e)
 	return nil
 }
 
@@ -322,6 +344,7 @@ func (h *hub) evict() int {
 			if e.doc != nil {
 				h.s.metrics.documents.Dec()
 			}
+			h.warm.forget(e)
 			delete(h.docs, id)
 			n++
 		}

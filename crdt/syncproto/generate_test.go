@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // exchange delivers one message from (g, s) to (g2, s2) and reports

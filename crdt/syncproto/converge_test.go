@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // divergent returns two graphs sharing `shared` changes, then extended

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/automerge/automerge-go"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // BenchmarkChangeGraphSyncDivergent measures the protocol alone, as a

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 // protoPeer is this package driving a changeGraph.

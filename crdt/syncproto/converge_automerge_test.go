@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/automerge/automerge-go"
-	"github.com/commonplace/commonplace/crdt/internal/syncproto/synctest"
+	"github.com/commonplace/commonplace/crdt/syncproto/synctest"
 )
 
 func newAMPeer(_ testing.TB, d *automerge.Doc) synctest.Peer {

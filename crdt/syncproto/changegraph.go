@@ -1,0 +1,307 @@
+package syncproto
+
+import (
+	"container/heap"
+	"fmt"
+	"slices"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// ChangeGraph is a Graph over raw change chunks and nothing else. It is a
+// full sync peer for anything that stores and forwards Automerge changes
+// without reading them (a relay, a test harness), and the reference the
+// protocol is tested with. It is not safe for concurrent use.
+//
+// A relay asks it the same questions for every message of every peer, so
+// the answers that recur are cheap: the sorted heads are cached, and
+// HashesSince walks back only from the heads to where the given heads'
+// history begins, not over the whole history.
+type ChangeGraph struct {
+	order   []format.ChangeHash // applied, dependencies first
+	applied map[format.ChangeHash]*graphChange
+	queue   map[format.ChangeHash]*graphChange // waiting for dependencies
+	heads   map[format.ChangeHash]struct{}
+	sorted  []format.ChangeHash // heads, sorted; nil when stale
+	bytes   int                 // raw bytes of applied changes
+	clocks  clocks
+}
+
+type graphChange struct {
+	raw   []byte // uncompressed change chunk
+	deps  []format.ChangeHash
+	index int // position in order, once applied
+	actor string
+	seq   uint64
+	// clock is, per actor (see clocks), the highest sequence number
+	// among the change and its ancestors; nil when clocks are off.
+	clock []uint64
+}
+
+var _ Graph = (*ChangeGraph)(nil)
+
+// NewChangeGraph returns an empty graph.
+func NewChangeGraph() *ChangeGraph {
+	return &ChangeGraph{
+		applied: map[format.ChangeHash]*graphChange{},
+		queue:   map[format.ChangeHash]*graphChange{},
+		heads:   map[format.ChangeHash]struct{}{},
+	}
+}
+
+// Heads implements Graph.
+func (g *ChangeGraph) Heads() []format.ChangeHash {
+	if g.sorted == nil {
+		hs := make([]format.ChangeHash, 0, len(g.heads))
+		for h := range g.heads {
+			hs = append(hs, h)
+		}
+		g.sorted = sortedUnique(hs)
+	}
+	return slices.Clone(g.sorted)
+}
+
+// HasChange implements Graph.
+func (g *ChangeGraph) HasChange(h format.ChangeHash) bool { _, ok := g.applied[h]; return ok }
+
+// ChangeCount implements Graph.
+func (g *ChangeGraph) ChangeCount() int { return len(g.order) }
+
+// Size returns the total length of the applied changes' chunks.
+func (g *ChangeGraph) Size() int { return g.bytes }
+
+// Queued returns how many changes wait for missing dependencies.
+func (g *ChangeGraph) Queued() int { return len(g.queue) }
+
+// AppliedFrom returns the applied changes from position n of the order
+// they were applied in (dependencies first) to the end: after noting
+// ChangeCount, a caller gets exactly the changes applied since.
+func (g *ChangeGraph) AppliedFrom(n int) []format.ChangeHash {
+	if n < 0 || n > len(g.order) {
+		n = len(g.order)
+	}
+	return slices.Clone(g.order[n:])
+}
+
+// Deps implements Graph.
+func (g *ChangeGraph) Deps(h format.ChangeHash) []format.ChangeHash {
+	if c := g.applied[h]; c != nil {
+		return c.deps
+	}
+	return nil
+}
+
+// RawChange implements Graph.
+func (g *ChangeGraph) RawChange(h format.ChangeHash) []byte {
+	if c := g.applied[h]; c != nil {
+		return c.raw
+	}
+	return nil
+}
+
+// Concat returns the chunks of hashes, which must be applied, one after
+// the other: a chunk list Apply and Automerge's load_incremental accept.
+func (g *ChangeGraph) Concat(hashes []format.ChangeHash) []byte {
+	return concatChanges(g, hashes)
+}
+
+// HashesSince implements Graph.
+//
+// With clocks (see clocks) it walks back from the heads through the
+// changes since has not got and stops at the first ones it has: the
+// work is the size of the answer. Without, it walks back from the heads in reverse application order, marking
+// what since's history reaches as old and what only the heads reach as
+// new. A change's dependents all come later in the order, so when it is
+// taken off the walk every path that could mark it old has been seen;
+// the walk ends as soon as nothing new is left on it. Changes since
+// already has cost nothing, which is what a relay answering peers that
+// are almost up to date needs.
+func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
+	if len(since) == 0 {
+		return slices.Clone(g.order)
+	}
+	if slices.Equal(since, g.Heads()) {
+		return nil
+	}
+	if have, ok := g.clocks.of(g, since); ok {
+		return g.newerThan(have)
+	}
+	w := walk{g: g, old: map[int]bool{}}
+	for _, h := range since {
+		if c := g.applied[h]; c != nil {
+			w.push(c.index, true)
+		}
+	}
+	for h := range g.heads {
+		w.push(g.applied[h].index, false)
+	}
+	var found []int
+	for w.fresh > 0 {
+		i := heap.Pop(&w.q).(int)
+		old := w.old[i]
+		delete(w.old, i)
+		if !old {
+			w.fresh--
+			found = append(found, i)
+		}
+		for _, d := range g.applied[g.order[i]].deps {
+			w.push(g.applied[d].index, old)
+		}
+	}
+	slices.Sort(found)
+	out := make([]format.ChangeHash, len(found))
+	for k, i := range found {
+		out[k] = g.order[i]
+	}
+	return out
+}
+
+// walk is HashesSince's frontier: positions in order, largest first, each
+// marked old (reached from since) or new; fresh counts the new ones.
+type walk struct {
+	g     *ChangeGraph
+	q     maxHeap
+	old   map[int]bool
+	fresh int
+}
+
+// push adds position i, or marks it old if it is there already and old is
+// set: reached from since by any path means the peer has it.
+func (w *walk) push(i int, old bool) {
+	was, queued := w.old[i]
+	switch {
+	case !queued:
+		w.old[i] = old
+		heap.Push(&w.q, i)
+		if !old {
+			w.fresh++
+		}
+	case old && !was:
+		w.old[i] = true
+		w.fresh--
+	}
+}
+
+type maxHeap []int
+
+func (h maxHeap) Len() int           { return len(h) }
+func (h maxHeap) Less(i, j int) bool { return h[i] > h[j] }
+func (h maxHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *maxHeap) Push(x any)        { *h = append(*h, x.(int)) }
+func (h *maxHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// MissingDeps implements Graph.
+func (g *ChangeGraph) MissingDeps(heads []format.ChangeHash) []format.ChangeHash {
+	if allKnown(g, heads) {
+		return nil
+	}
+	missing := map[format.ChangeHash]struct{}{}
+	seen := map[format.ChangeHash]struct{}{}
+	stack := slices.Clone(heads)
+	for len(stack) > 0 {
+		h := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := seen[h]; ok || g.HasChange(h) {
+			continue
+		}
+		seen[h] = struct{}{}
+		if q := g.queue[h]; q != nil {
+			stack = append(stack, q.deps...)
+		} else {
+			missing[h] = struct{}{}
+		}
+	}
+	out := make([]format.ChangeHash, 0, len(missing))
+	for h := range missing {
+		out = append(out, h)
+	}
+	return sortedUnique(out)
+}
+
+// Apply implements Graph. Document chunks are split back into their
+// changes. Nothing is applied unless every chunk decodes.
+func (g *ChangeGraph) Apply(data []byte) error {
+	chunks, err := format.SplitChunks(data)
+	if err != nil {
+		return fmt.Errorf("apply: %w", err)
+	}
+	var incoming []*format.Change
+	for i, ch := range chunks {
+		if ch.Type == format.ChunkDocument {
+			doc, err := format.LazyDocumentFromChunk(ch)
+			if err != nil {
+				return fmt.Errorf("apply chunk %d: %w", i, err)
+			}
+			chs, err := doc.RebuildChangeHeaders()
+			if err != nil {
+				return fmt.Errorf("apply chunk %d: %w", i, err)
+			}
+			incoming = append(incoming, chs...)
+			continue
+		}
+		c, err := format.DecodeChangeHeader(ch.Bytes)
+		if err != nil {
+			return fmt.Errorf("apply chunk %d: %w", i, err)
+		}
+		incoming = append(incoming, c)
+	}
+	for _, c := range incoming {
+		if _, ok := g.applied[c.Hash]; !ok {
+			gc := &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}
+			if len(c.Actors) > 0 {
+				gc.actor = string(c.Actors[0])
+			}
+			g.queue[c.Hash] = gc
+		}
+	}
+	g.drainQueue()
+	return nil
+}
+
+// drainQueue applies queued changes whose dependencies are all applied,
+// and then those they unblock, until none is left that can be.
+func (g *ChangeGraph) drainQueue() {
+	waiting := map[format.ChangeHash][]format.ChangeHash{}
+	var ready []format.ChangeHash
+	for h, c := range g.queue {
+		blocked := false
+		for _, d := range c.deps {
+			if !g.HasChange(d) {
+				waiting[d] = append(waiting[d], h)
+				blocked = true
+			}
+		}
+		if !blocked {
+			ready = append(ready, h)
+		}
+	}
+	// Map order is random; sorting makes the application order, and so
+	// everything derived from it, the same on every run.
+	slices.SortFunc(ready, compareHash)
+	for len(ready) > 0 {
+		h := ready[len(ready)-1]
+		ready = ready[:len(ready)-1]
+		c := g.queue[h]
+		if c == nil || !allKnown(g, c.deps) {
+			continue
+		}
+		delete(g.queue, h)
+		c.index = len(g.order)
+		g.applied[h] = c
+		g.order = append(g.order, h)
+		g.bytes += len(c.raw)
+		g.clocks.add(g, c)
+		for _, d := range c.deps {
+			delete(g.heads, d)
+		}
+		g.heads[h] = struct{}{}
+		g.sorted = nil
+		ready = append(ready, waiting[h]...)
+		delete(waiting, h)
+	}
+}

@@ -1,0 +1,127 @@
+package syncproto
+
+import (
+	"slices"
+
+	"github.com/commonplace/commonplace/crdt/internal/format"
+)
+
+// maxClockWords bounds the memory clocks may take in one graph (8 bytes a
+// word): a document with many authors and a long history turns them off
+// and HashesSince walks instead.
+const maxClockWords = 1 << 20
+
+// clocks are vector clocks of a ChangeGraph's changes: for each change,
+// the highest sequence number of every author among it and its
+// ancestors. Automerge numbers each author's changes 1, 2, 3… and each
+// depends, at least indirectly, on the author's previous one, so a change
+// is an ancestor of a set of heads exactly when its sequence number is at
+// most the heads' clock for its author. That turns "has the peer got
+// this change?" into one comparison.
+//
+// The graph checks that property as changes arrive; a history that breaks
+// it (a gap or a repeated sequence number, which Automerge would not
+// write) turns clocks off for the graph, as does maxClockWords.
+type clocks struct {
+	off    bool
+	actors map[string]int // author → position in every clock
+	maxSeq []uint64       // per author, the highest sequence number applied
+	words  int
+}
+
+// add computes c's clock from its dependencies' as c is applied.
+func (k *clocks) add(g *ChangeGraph, c *graphChange) {
+	if k.off {
+		return
+	}
+	if k.actors == nil {
+		k.actors = map[string]int{}
+	}
+	a, ok := k.actors[c.actor]
+	if !ok {
+		a = len(k.actors)
+		k.actors[c.actor] = a
+		k.maxSeq = append(k.maxSeq, 0)
+	}
+	clock := make([]uint64, len(k.actors))
+	for _, d := range c.deps {
+		for i, v := range g.applied[d].clock {
+			clock[i] = max(clock[i], v)
+		}
+	}
+	if c.seq != clock[a]+1 || k.maxSeq[a] >= c.seq {
+		k.turnOff(g)
+		return
+	}
+	clock[a] = c.seq
+	k.maxSeq[a] = c.seq
+	c.clock = clock
+	if k.words += len(clock); k.words > maxClockWords {
+		k.turnOff(g)
+	}
+}
+
+func (k *clocks) turnOff(g *ChangeGraph) {
+	k.off, k.actors, k.maxSeq, k.words = true, nil, nil, 0
+	for _, c := range g.applied {
+		c.clock = nil
+	}
+}
+
+// of returns the clock of the hashes in since that g has, and false when
+// clocks are off or g has none of them.
+func (k *clocks) of(g *ChangeGraph, since []format.ChangeHash) ([]uint64, bool) {
+	if k.off {
+		return nil, false
+	}
+	var have []uint64
+	known := false
+	for _, h := range since {
+		c := g.applied[h]
+		if c == nil {
+			continue
+		}
+		known = true
+		if len(c.clock) > len(have) {
+			have = append(have, make([]uint64, len(c.clock)-len(have))...)
+		}
+		for i, v := range c.clock {
+			have[i] = max(have[i], v)
+		}
+	}
+	return have, known
+}
+
+// newerThan returns, dependencies first, the applied changes that are not
+// covered by clock have: it walks back from the heads and stops at every
+// change have covers.
+func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
+	covered := func(c *graphChange) bool {
+		a := g.clocks.actors[c.actor]
+		return a < len(have) && c.seq <= have[a]
+	}
+	seen := map[int]struct{}{}
+	var found []int
+	stack := make([]*graphChange, 0, len(g.heads))
+	for h := range g.heads {
+		stack = append(stack, g.applied[h])
+	}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if _, ok := seen[c.index]; ok || covered(c) {
+			continue
+		}
+		seen[c.index] = struct{}{}
+		found = append(found, c.index)
+		for _, d := range c.deps {
+			stack = append(stack, g.applied[d])
+		}
+	}
+	slices.Sort(found)
+	out := make([]format.ChangeHash, len(found))
+	for i, idx := range found {
+		out[i] = g.order[idx]
+	}
+	return out
+}
