@@ -27,6 +27,11 @@ type clocks struct {
 	actors map[string]int // author → position in every clock
 	maxSeq []uint64       // per author, the highest sequence number applied
 	words  int
+	// have, seen and found are reused by of and newerThan, which a relay
+	// calls several times per message.
+	have  []uint64
+	seen  map[int]struct{}
+	found []int
 }
 
 // add computes c's clock from its dependencies' as c is applied.
@@ -74,7 +79,7 @@ func (k *clocks) of(g *ChangeGraph, since []format.ChangeHash) ([]uint64, bool) 
 	if k.off {
 		return nil, false
 	}
-	var have []uint64
+	have := k.have[:0]
 	known := false
 	for _, h := range since {
 		c := g.applied[h]
@@ -82,13 +87,14 @@ func (k *clocks) of(g *ChangeGraph, since []format.ChangeHash) ([]uint64, bool) 
 			continue
 		}
 		known = true
-		if len(c.clock) > len(have) {
-			have = append(have, make([]uint64, len(c.clock)-len(have))...)
+		for len(have) < len(c.clock) {
+			have = append(have, 0)
 		}
 		for i, v := range c.clock {
 			have[i] = max(have[i], v)
 		}
 	}
+	k.have = have
 	return have, known
 }
 
@@ -100,8 +106,13 @@ func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
 		a := g.clocks.actors[c.actor]
 		return a < len(have) && c.seq <= have[a]
 	}
-	seen := map[int]struct{}{}
-	var found []int
+	if g.clocks.seen == nil {
+		g.clocks.seen = map[int]struct{}{}
+	}
+	seen := g.clocks.seen
+	clear(seen)
+	found := g.clocks.found[:0]
+	defer func() { g.clocks.found = found[:0] }()
 	stack := make([]*graphChange, 0, len(g.heads))
 	for h := range g.heads {
 		stack = append(stack, g.applied[h])

@@ -79,8 +79,16 @@ type PeerHeads struct {
 
 // Append adds o's effects after e's, keeping their order.
 func (e *Effects) Append(o Effects) {
-	e.Store = append(e.Store, o.Store...)
-	e.Send = append(e.Send, o.Send...)
+	if len(e.Store) == 0 {
+		e.Store = o.Store
+	} else {
+		e.Store = append(e.Store, o.Store...)
+	}
+	if len(e.Send) == 0 {
+		e.Send = o.Send // most batches hold one input: take its slice
+	} else {
+		e.Send = append(e.Send, o.Send...)
+	}
 	if o.Heads != nil {
 		e.Heads = o.Heads
 	}

@@ -29,7 +29,8 @@ type Options struct {
 	// throwaway stores: a crash may lose acknowledged writes.
 	NoSync bool
 	// CacheBytes bounds Badger's block cache and index cache together;
-	// 0 means 32 MiB.
+	// 0 means 8 MiB: the relay keeps the documents in use in memory,
+	// so the store is read when a document loads, not per message.
 	CacheBytes int64
 	// MemTableBytes is the size of one memtable (Badger keeps up to two
 	// in memory); 0 means 8 MiB.
@@ -42,7 +43,7 @@ type Options struct {
 
 // Defaults for a small relay.
 const (
-	defaultCacheBytes    = 32 << 20
+	defaultCacheBytes    = 8 << 20
 	defaultMemTableBytes = 8 << 20
 	// Values larger than this go to the value log, keeping the LSM tree
 	// (and so compaction work and the index cache) small.
