@@ -126,6 +126,10 @@ func (c *conn) run() {
 	wdone := make(chan struct{})
 	go func() { c.writeLoop(); close(wdone) }()
 	c.readLoop()
+	// The messages handed to documents finish first (their writes and
+	// replies), so whoever waits on readDone, Close among them, sees
+	// every reply to what this connection sent.
+	c.inflight.wait()
 	close(c.readDone)
 	if !c.isStopping() {
 		c.shutdown() // when the server stops, Close decides when to flush

@@ -1,5 +1,5 @@
 // Writes golden sync messages and sync states produced by
-// @automerge/automerge 3.x into crdt/internal/syncproto/testdata/golden,
+// @automerge/automerge 3.x into crdt/syncproto/testdata/golden,
 // each with a JSON sidecar of what Automerge itself decoded from the bytes.
 // Run from scripts/js: node sync/golden.mjs
 import * as A from '@automerge/automerge'
@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const out = join(here, '../../../crdt/internal/syncproto/testdata/golden')
+const out = join(here, '../../../crdt/syncproto/testdata/golden')
 mkdirSync(out, { recursive: true })
 
 const hex = (u8) => Buffer.from(u8).toString('hex')

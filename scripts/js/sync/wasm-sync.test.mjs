@@ -1,4 +1,4 @@
-// Syncs crdt, compiled to WebAssembly (crdt/internal/syncproto/wasmpeer),
+// Syncs crdt, compiled to WebAssembly (crdt/syncproto/wasmpeer),
 // with @automerge/automerge 3.x in one Node process: random divergent
 // histories, links that lose and duplicate messages, both opening orders.
 // Both sides must end with the same heads and the same contents within a
@@ -20,7 +20,7 @@ const root = join(here, '../../..')
 const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim()
 const work = mkdtempSync(join(tmpdir(), 'wasm-sync-'))
 const wasmPath = join(work, 'peer.wasm')
-execFileSync('go', ['build', '-o', wasmPath, './crdt/internal/syncproto/wasmpeer'], {
+execFileSync('go', ['build', '-o', wasmPath, './crdt/syncproto/wasmpeer'], {
   cwd: root,
   env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' },
   stdio: 'inherit',
