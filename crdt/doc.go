@@ -33,6 +33,7 @@ type Doc struct {
 	queue      map[ChangeHash]*Change   // changes waiting for dependencies
 	waiting    map[ChangeHash][]*Change // missing dependency -> changes waiting for it
 	savedUntil int                      // history length at the last Save/SaveIncremental
+	syncClocks seqClocks                // answers the sync protocol's HashesSince
 
 	tx *transaction
 }

@@ -44,19 +44,27 @@ func (g docGraph) HasChange(h format.ChangeHash) bool {
 
 func (g docGraph) ChangeCount() int { return len(g.d.changes) }
 
+// HashesSince lists, in history order (which puts dependencies first),
+// the changes that are neither in since nor their ancestors. With the
+// document's seqClocks on, the work is the size of the answer; otherwise
+// it walks the whole history.
 func (g docGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
 	if len(since) == 0 {
-		out := make([]format.ChangeHash, len(g.d.changes))
-		for i, c := range g.d.changes {
-			out[i] = format.ChangeHash(c.hash)
-		}
-		return out
+		return allHashes(g.d)
 	}
 	sinceHashes := fromFormatHashes(since)
 	if slices.Equal(sinceHashes, g.d.heads) {
 		return nil
 	}
-	seen := g.d.ancestors(sinceHashes)
+	if out, ok := g.d.syncClocks.hashesSince(g.d, sinceHashes); ok {
+		return out
+	}
+	return g.hashesSinceWalk(sinceHashes)
+}
+
+// hashesSinceWalk is HashesSince by marking every ancestor of since.
+func (g docGraph) hashesSinceWalk(since []ChangeHash) []format.ChangeHash {
+	seen := g.d.ancestors(since)
 	var out []format.ChangeHash
 	for i, c := range g.d.changes {
 		if !seen[i] {
