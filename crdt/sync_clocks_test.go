@@ -170,6 +170,11 @@ func TestHashesSinceHandMadeHistories(t *testing.T) {
 			a3 := craft(t, 0xa, 3)
 			return []*Change{a1, b1, a3, craft(t, 0xb, 2, b1, a3)}
 		}, false, false},
+		{"next seq, no dependency on the previous change", func(t *testing.T) []*Change {
+			a1 := craft(t, 0xa, 1)
+			b1 := craft(t, 0xb, 1, a1)
+			return []*Change{a1, b1, craft(t, 0xa, 2, b1), craft(t, 0xa, 3), craft(t, 0xb, 2, b1)}
+		}, false, true},
 		{"seq goes back", func(t *testing.T) []*Change {
 			a5 := craft(t, 0xa, 5)
 			return []*Change{a5, craft(t, 0xa, 3, a5)}
