@@ -6,7 +6,9 @@
 // transactions) because D1 offers one statement per call. Callers get
 // crash safety from how they name keys, not from atomic batches: a
 // compaction writes its snapshot under a new key before deleting the chunks
-// it covers, so every moment's state loads to the same document.
+// it covers, so every moment's state loads to the same document. A backend
+// that can commit several writes at once offers Batcher, and Write uses it,
+// so those writes cost one disk sync rather than one each.
 package store
 
 import (

@@ -47,7 +47,7 @@ const (
 	defaultMemTableBytes = 8 << 20
 	// Values larger than this go to the value log, keeping the LSM tree
 	// (and so compaction work and the index cache) small.
-	valueThreshold = 32 << 10
+	valueThreshold = 1 << 10
 	// valueLogFileSize also caps one value's size.
 	valueLogFileSize = 256 << 20
 )
@@ -224,3 +224,43 @@ func (s *Store) Close() error {
 	}
 	return nil
 }
+
+// Batch implements store.Batcher: one transaction, so one sync for all of
+// ops. A batch too big for one transaction is written op by op.
+func (s *Store) Batch(ctx context.Context, ops []store.Op) error {
+	if err := store.ValidateOps(ops); err != nil {
+		return err
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	return s.use(ctx, "batch", ops[0].Key, store.Key.Validate, func() error {
+		err := s.db.Update(func(txn *badger.Txn) error { return applyOps(txn, ops) })
+		if !errors.Is(err, badger.ErrTxnTooBig) {
+			return err
+		}
+		for i := range ops {
+			if err := s.db.Update(func(txn *badger.Txn) error { return applyOps(txn, ops[i:i+1]) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func applyOps(txn *badger.Txn, ops []store.Op) error {
+	for _, op := range ops {
+		var err error
+		if op.Delete {
+			err = txn.Delete(encodeKey(op.Key))
+		} else {
+			err = txn.Set(encodeKey(op.Key), op.Value)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var _ store.Batcher = (*Store)(nil)

@@ -98,3 +98,25 @@ func (s *Store) Close() error {
 	s.entries = nil
 	return nil
 }
+
+// Batch implements store.Batcher: every op under one lock.
+func (s *Store) Batch(ctx context.Context, ops []store.Op) error {
+	if err := store.ValidateOps(ops); err != nil {
+		return err
+	}
+	if len(ops) == 0 {
+		return nil
+	}
+	return s.do(ctx, "batch", ops[0].Key, store.Key.Validate, true, func() error {
+		for _, op := range ops {
+			if op.Delete {
+				delete(s.entries, id(op.Key))
+			} else {
+				s.entries[id(op.Key)] = store.Entry{Key: slices.Clone(op.Key), Value: slices.Clone(op.Value)}
+			}
+		}
+		return nil
+	})
+}
+
+var _ store.Batcher = (*Store)(nil)

@@ -61,10 +61,13 @@ var contract = []contractTest{
 	{"Concurrent", testConcurrent},
 	{"Closed", testClosed},
 	{"Canceled", testCanceled},
+	{"Write", testWrite},
+	{"BatchChecksKeysFirst", testBatchChecksKeysFirst},
 }
 
 var persistent = []persistentTest{
 	{"Reopen", testReopen},
+	{"BatchReopen", testBatchReopen},
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
