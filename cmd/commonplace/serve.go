@@ -43,6 +43,7 @@ type serveConfig struct {
 	rateBurst       int
 	docIdleTimeout  time.Duration
 	compactAfter    int
+	warmDocuments   int
 	gcInterval      time.Duration
 }
 
@@ -64,6 +65,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.Float64Var(&c.rateLimit, "rate-limit", 5000, "messages per second one connection may send, sustained")
 	fs.IntVar(&c.rateBurst, "rate-burst", 20000, "messages one connection may send in a burst")
 	fs.DurationVar(&c.docIdleTimeout, "doc-idle-timeout", time.Minute, "how long a document nobody has open stays in memory")
+	fs.IntVar(&c.warmDocuments, "warm-documents", 64, "documents that keep the engine's copy in memory between changes (the others keep only their changes and rebuild it on the next)")
 	fs.IntVar(&c.compactAfter, "compact-after", 0, "incremental chunks of a document that trigger a compaction into one snapshot (default: the relay's)")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim space in the store's value log (0 disables)")
 	return c
@@ -212,6 +214,7 @@ func (cfg *serveConfig) relayConfig(st store.Store, eng docsync.Engine, log *slo
 		RateBurst:       cfg.rateBurst,
 		DocIdleTimeout:  cfg.docIdleTimeout,
 		CompactAfter:    cfg.compactAfter,
+		WarmDocuments:   cfg.warmDocuments,
 	}
 }
 

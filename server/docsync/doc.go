@@ -41,12 +41,9 @@ var ErrUnexpectedMessage = errors.New("docsync: unexpected message type")
 // sync state, because replies lost with the old socket are never re-sent.
 type PeerID string
 
-// Op is one storage effect: a Put of Value under Key, or a Delete.
-type Op struct {
-	Key    store.Key
-	Value  []byte
-	Delete bool
-}
+// Op is one storage effect: a Put of Value under Key, or a Delete. The
+// runtime writes one input's ops with store.Write.
+type Op = store.Op
 
 // Send is one message to deliver to a peer. The runtime fills TargetID,
 // and SenderID when it is empty (an ephemeral message keeps its

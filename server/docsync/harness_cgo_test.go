@@ -122,6 +122,10 @@ func (n *network) apply(eff docsync.Effects) {
 			n.t.Fatalf("unexpected %s to %s", s.Msg.Type, s.To)
 		}
 	}
+	// As the relay does: compact once the input's messages are out.
+	if ops := n.server.Compact(); len(ops) > 0 {
+		n.apply(docsync.Effects{Store: ops})
+	}
 }
 
 func (n *network) join(p docsync.PeerID) *client {

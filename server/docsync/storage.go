@@ -123,20 +123,14 @@ func Load(e Engine, id string, entries []store.Entry, opts Options) (*Document, 
 	return d, eff, skipped
 }
 
-// persist returns the ops that make the store hold the changes applied
-// since the last persist: one incremental chunk of them, or a compaction
-// when enough chunks have piled up.
+// persist returns the op that makes the store hold the changes applied
+// since the last persist: one incremental chunk of them.
 func (d *Document) persist() []Op {
 	fresh := d.graph.AppliedFrom(d.saved)
 	if len(fresh) == 0 {
 		return nil
 	}
 	chunk := d.graph.Concat(fresh)
-	if d.shouldCompact(len(chunk)) {
-		if ops, ok := d.compact(); ok {
-			return ops // the snapshot includes the new chunk's changes
-		}
-	}
 	d.saved = d.graph.ChangeCount()
 	k := IncrementalKey(d.id, chunk)
 	d.stored[keyString(k)] = k
@@ -145,17 +139,22 @@ func (d *Document) persist() []Op {
 	return []Op{{Key: k, Value: chunk}}
 }
 
-// shouldCompact decides whether a new chunk of next bytes should rather
-// be folded into a new snapshot: once there are CompactAfter chunks that
-// together weigh at least half the snapshot (so a big document is not
-// rewritten for every few small edits), and in any case at four times
-// CompactAfter chunks, which bounds the entries a load reads.
-func (d *Document) shouldCompact(next int) bool {
-	n := d.chunks + 1
-	if n >= 4*d.opts.CompactAfter {
-		return true
+// Compact returns the ops that fold every stored entry into one snapshot
+// once enough chunks have piled up, and nil otherwise: once there are
+// CompactAfter chunks that together weigh at least half the snapshot (so a
+// big document is not rewritten for every few small edits), and in any
+// case at four times CompactAfter chunks, which bounds the entries a load
+// reads. A runtime calls it after it has sent an input's messages, so the
+// snapshot's cost (the engine saves the whole document) is never on the
+// path of an edit to the other peers.
+func (d *Document) Compact() []Op {
+	due := d.chunks >= 4*d.opts.CompactAfter ||
+		(d.chunks >= d.opts.CompactAfter && 2*d.chunkBytes >= d.snapshotBytes)
+	if !due {
+		return nil
 	}
-	return n >= d.opts.CompactAfter && 2*(d.chunkBytes+next) >= d.snapshotBytes
+	ops, _ := d.compact()
+	return ops
 }
 
 // compact returns the ops that replace every stored entry with one

@@ -127,6 +127,9 @@ func (x *StoreSyncer) syncDoc(ctx context.Context, p docsync.PeerID, msgs []wire
 			}
 		}
 	}
+	if err := apply(ctx, x.Store, d.Compact()); err != nil {
+		return nil, false, fmt.Errorf("compact document %s: %w", id, err)
+	}
 	return out, fmt.Sprint(d.Heads()) != before, nil
 }
 
@@ -145,18 +148,7 @@ func (x *StoreSyncer) Announce(ctx context.Context, id string) (data []byte, ok 
 }
 
 func apply(ctx context.Context, st store.Store, ops []docsync.Op) error {
-	for _, op := range ops {
-		var err error
-		if op.Delete {
-			err = st.Delete(ctx, op.Key)
-		} else {
-			err = st.Put(ctx, op.Key, op.Value)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return store.Write(ctx, st, ops)
 }
 
 // ByDocument groups request and sync messages by document, keeping the

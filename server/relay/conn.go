@@ -33,11 +33,11 @@ var upgrader = websocket.Upgrader{
 type conn struct {
 	// scratch is the read loop's buffer, reused for every frame.
 	scratch []byte
-	s     *Server
-	ws    *websocket.Conn
-	token access.Token
-	log   *slog.Logger
-	num   uint64
+	s       *Server
+	ws      *websocket.Conn
+	token   access.Token
+	log     *slog.Logger
+	num     uint64
 
 	queue     chan []byte
 	queued    atomic.Int64  // bytes in queue

@@ -213,6 +213,15 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 		h.s.deliver(s)
 	}
 	h.s.gossip(e.doc, eff)
+	if ops := e.doc.Compact(); len(ops) > 0 {
+		if err := h.s.applyStore(ctx, ops); err != nil {
+			// What the document believes is stored may no longer be:
+			// reload it from what is.
+			h.s.log.Warn("compaction failed", "doc", id, "err", err)
+			h.drop(e)
+			return nil
+		}
+	}
 	h.markIdle(e)
 	h.keepWarm(e)
 	return nil

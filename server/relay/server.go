@@ -24,6 +24,7 @@ import (
 
 	"github.com/commonplace/commonplace/server/access"
 	"github.com/commonplace/commonplace/server/docsync"
+	"github.com/commonplace/commonplace/server/store"
 	"github.com/commonplace/commonplace/server/wire"
 )
 
@@ -217,18 +218,18 @@ func (s *Server) janitor() {
 // applyStore carries out store operations in order and stops at the first
 // failure.
 func (s *Server) applyStore(ctx context.Context, ops []docsync.Op) error {
+	if len(ops) == 0 {
+		return nil
+	}
+	if err := store.Write(ctx, s.cfg.Store, ops); err != nil {
+		s.metrics.storeOps.WithLabelValues("error").Inc()
+		return fmt.Errorf("store %d ops from %v: %w", len(ops), ops[0].Key, err)
+	}
 	for _, op := range ops {
-		var err error
 		if op.Delete {
-			err = s.cfg.Store.Delete(ctx, op.Key)
 			s.metrics.storeOps.WithLabelValues("delete").Inc()
 		} else {
-			err = s.cfg.Store.Put(ctx, op.Key, op.Value)
 			s.metrics.storeOps.WithLabelValues("put").Inc()
-		}
-		if err != nil {
-			s.metrics.storeOps.WithLabelValues("error").Inc()
-			return fmt.Errorf("store %v: %w", op.Key, err)
 		}
 	}
 	return nil
