@@ -87,6 +87,7 @@ func runServe(ctx context.Context, std stdio, args []string) error {
 			return fmt.Errorf("%w: --public-url %q: want an http(s) URL such as https://notes.example.org/", errUsage, cfg.publicURL)
 		}
 	}
+	tuneMemory(std.getenv)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return serve(ctx, std, cfg, log)
