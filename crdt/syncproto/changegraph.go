@@ -33,6 +33,9 @@ type graphChange struct {
 	index int // position in order, once applied
 	actor string
 	seq   uint64
+	// actorIndex is actor's position in every clock, once clocks has
+	// seen the change.
+	actorIndex int
 	// clock is, per actor (see clocks), the highest sequence number
 	// among the change and its ancestors; nil when clocks are off.
 	clock []uint64

@@ -27,10 +27,13 @@ type clocks struct {
 	actors map[string]int // author → position in every clock
 	maxSeq []uint64       // per author, the highest sequence number applied
 	words  int
-	// have, seen and found are reused by of and newerThan, which a relay
-	// calls several times per message.
+	// have, mark, stack and found are reused by of and newerThan, which a
+	// relay calls several times per message. mark[i] == epoch means
+	// change i was seen by the current walk.
 	have  []uint64
-	seen  map[int]struct{}
+	mark  []uint32
+	epoch uint32
+	stack []*graphChange
 	found []int
 }
 
@@ -48,6 +51,7 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 		k.actors[c.actor] = a
 		k.maxSeq = append(k.maxSeq, 0)
 	}
+	c.actorIndex = a
 	clock := make([]uint64, len(k.actors))
 	for _, d := range c.deps {
 		for i, v := range g.applied[d].clock {
@@ -67,7 +71,7 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 }
 
 func (k *clocks) turnOff(g *ChangeGraph) {
-	k.off, k.actors, k.maxSeq, k.words = true, nil, nil, 0
+	k.off, k.actors, k.maxSeq, k.words, k.mark = true, nil, nil, 0, nil
 	for _, c := range g.applied {
 		c.clock = nil
 	}
@@ -102,28 +106,26 @@ func (k *clocks) of(g *ChangeGraph, since []format.ChangeHash) ([]uint64, bool) 
 // covered by clock have: it walks back from the heads and stops at every
 // change have covers.
 func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
-	covered := func(c *graphChange) bool {
-		a := g.clocks.actors[c.actor]
-		return a < len(have) && c.seq <= have[a]
+	k := &g.clocks
+	if len(k.mark) < len(g.order) {
+		k.mark = append(k.mark, make([]uint32, len(g.order)-len(k.mark))...)
 	}
-	if g.clocks.seen == nil {
-		g.clocks.seen = map[int]struct{}{}
+	if k.epoch++; k.epoch == 0 { // wrapped: forget every old mark
+		clear(k.mark)
+		k.epoch = 1
 	}
-	seen := g.clocks.seen
-	clear(seen)
-	found := g.clocks.found[:0]
-	defer func() { g.clocks.found = found[:0] }()
-	stack := make([]*graphChange, 0, len(g.heads))
+	found := k.found[:0]
+	stack := k.stack[:0]
 	for h := range g.heads {
 		stack = append(stack, g.applied[h])
 	}
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if _, ok := seen[c.index]; ok || covered(c) {
+		if k.mark[c.index] == k.epoch || (c.actorIndex < len(have) && c.seq <= have[c.actorIndex]) {
 			continue
 		}
-		seen[c.index] = struct{}{}
+		k.mark[c.index] = k.epoch
 		found = append(found, c.index)
 		for _, d := range c.deps {
 			stack = append(stack, g.applied[d])
@@ -134,5 +136,6 @@ func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
 	for i, idx := range found {
 		out[i] = g.order[idx]
 	}
+	k.found, k.stack = found[:0], stack[:0]
 	return out
 }

@@ -8,21 +8,22 @@ import "fmt"
 // throws in automerge-repo). It returns an error wrapping ErrUnknownType or
 // ErrInvalid.
 func (m Message) Validate() error {
-	var need []field
+	var buf [5]field // every message's list fits: no allocation per frame
+	need := buf[:0]
 	switch m.Type {
 	case TypeJoin:
-		need = []field{{"senderId", m.SenderID != ""}}
+		need = append(need, field{"senderId", m.SenderID != ""})
 	case TypePeer, TypeError, TypeRemoteSubscriptionChange:
-		need = routed(m)
+		need = routed(need, m)
 	case TypeRequest, TypeSync:
-		need = append(routed(m), field{"documentId", m.DocumentID != ""}, field{"data", len(m.Data) > 0})
+		need = append(routed(need, m), field{"documentId", m.DocumentID != ""}, field{"data", len(m.Data) > 0})
 	case TypeDocUnavailable:
-		need = append(routed(m), field{"documentId", m.DocumentID != ""})
+		need = append(routed(need, m), field{"documentId", m.DocumentID != ""})
 	case TypeEphemeral:
-		need = append(routed(m), field{"documentId", m.DocumentID != ""},
+		need = append(routed(need, m), field{"documentId", m.DocumentID != ""},
 			field{"sessionId", m.SessionID != ""}, field{"data", len(m.Data) > 0})
 	case TypeRemoteHeadsChanged:
-		need = append(routed(m), field{"documentId", m.DocumentID != ""})
+		need = append(routed(need, m), field{"documentId", m.DocumentID != ""})
 	case "":
 		return fmt.Errorf("%w: missing type", ErrUnknownType)
 	default:
@@ -43,6 +44,6 @@ type field struct {
 }
 
 // routed lists the fields every message but join carries.
-func routed(m Message) []field {
-	return []field{{"senderId", m.SenderID != ""}, {"targetId", m.TargetID != ""}}
+func routed(dst []field, m Message) []field {
+	return append(dst, field{"senderId", m.SenderID != ""}, field{"targetId", m.TargetID != ""})
 }
