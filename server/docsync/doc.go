@@ -5,6 +5,14 @@
 // tests drive the same logic, and multi-peer tests run deterministically
 // without sockets.
 //
+// A relay never reads a document, so the core syncs on its change graph
+// (crdt/syncproto: hashes, dependencies and raw change bytes) rather than
+// through the engine: each edit on a document shared by fifty peers costs
+// about a hundred sync messages, and the engine would be asked about every
+// one. The engine merges what peers send, before the graph takes it, so
+// nothing Automerge would reject is stored or passed on; and it writes the
+// snapshots.
+//
 // Effects are ordered: the runtime must finish every store operation (Put
 // returned) before it sends any message of the same Effects. That is how
 // the relay keeps its promise that a change is durable before any peer is
@@ -12,13 +20,13 @@
 //
 // Storage layout per document (keys of package store):
 //
-//	{"doc", id, "incremental", sha256(chunk) in hex}  one SaveIncremental chunk
+//	{"doc", id, "incremental", sha256(chunk) in hex}  change chunks, concatenated
 //	{"doc", id, "snapshot", sha256(sorted heads) in hex}  one whole Save
 //
-// A compaction writes the new snapshot before it deletes the snapshot and
-// chunks it covers, so a crash at any moment leaves a store that loads to
-// the same document (chunks are sets of changes: loading one twice is
-// harmless). Empty or unreadable entries load as missing.
+// A compaction (Compact) writes the new snapshot before it deletes the
+// snapshot and chunks it covers, so a crash at any moment leaves a store
+// that loads to the same document (chunks are sets of changes: loading one
+// twice is harmless). Empty or unreadable entries load as missing.
 package docsync
 
 import (
