@@ -53,7 +53,10 @@ func NewChangeGraph() *ChangeGraph {
 }
 
 // Heads implements Graph.
-func (g *ChangeGraph) Heads() []format.ChangeHash {
+func (g *ChangeGraph) Heads() []format.ChangeHash { return slices.Clone(g.sortedHeads()) }
+
+// sortedHeads is Heads without the copy; callers must not keep or change it.
+func (g *ChangeGraph) sortedHeads() []format.ChangeHash {
 	if g.sorted == nil {
 		hs := make([]format.ChangeHash, 0, len(g.heads))
 		for h := range g.heads {
@@ -61,7 +64,7 @@ func (g *ChangeGraph) Heads() []format.ChangeHash {
 		}
 		g.sorted = sortedUnique(hs)
 	}
-	return slices.Clone(g.sorted)
+	return g.sorted
 }
 
 // HasChange implements Graph.
@@ -123,7 +126,7 @@ func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash
 	if len(since) == 0 {
 		return slices.Clone(g.order)
 	}
-	if slices.Equal(since, g.Heads()) {
+	if slices.Equal(since, g.sortedHeads()) {
 		return nil
 	}
 	if have, ok := g.clocks.of(g, since); ok {

@@ -170,6 +170,9 @@ func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.Chang
 		lastSync = append(lastSync, have[i].LastSync...)
 	}
 	since := g.HashesSince(sortedUnique(lastSync))
+	if len(since) == 0 {
+		return asked // the usual answer to a peer that is up to date
+	}
 
 	toSend := make(map[format.ChangeHash]struct{})
 	var ordered []format.ChangeHash
@@ -202,5 +205,10 @@ func anyContains(have []Have, h format.ChangeHash) bool {
 }
 
 func allKnown(g Graph, hs []format.ChangeHash) bool {
-	return len(appendKnown(nil, g, hs)) == len(hs)
+	for _, h := range hs {
+		if !g.HasChange(h) {
+			return false
+		}
+	}
+	return true
 }

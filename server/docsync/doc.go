@@ -276,6 +276,9 @@ func (d *Document) handleSync(from PeerID, m wire.Message) (Effects, error) {
 		}})
 		return eff, nil
 	}
+	if changed {
+		eff.Send = make([]Send, 0, len(d.order))
+	}
 	eff.Send = append(eff.Send, d.generate(from)...)
 	if changed {
 		for _, p := range d.order {

@@ -194,10 +194,15 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 	}
 	// Each fn's effects are carried out even when it also returns an
 	// error: what it changed before failing must still reach the store.
+	// The messages stay in one slice per job, in order: merging a batch's
+	// fan-outs into one slice would copy them all again.
 	var eff docsync.Effects
+	sends := make([][]docsync.Send, 0, len(batch))
 	e.doc.HoldWrites()
 	for _, j := range batch {
 		mine, ferr := j.fn(e.doc)
+		sends = append(sends, mine.Send)
+		mine.Send = nil
 		eff.Append(mine)
 		j.err = ferr
 	}
@@ -209,8 +214,10 @@ func (h *hub) runLocked(ctx context.Context, id string, e *entry, batch []*job) 
 		h.drop(e)
 		return fmt.Errorf("document %s: %w", id, err)
 	}
-	for _, s := range eff.Send {
-		h.s.deliver(s)
+	for _, ss := range sends {
+		for _, s := range ss {
+			h.s.deliver(s)
+		}
 	}
 	h.s.gossip(e.doc, eff)
 	if ops := e.doc.Compact(); len(ops) > 0 {
