@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"slices"
 )
 
@@ -82,4 +83,16 @@ type SyncState interface {
 	// Generate returns the next message for the peer, or ok == false
 	// when the peer is up to date as far as this state knows.
 	Generate() (msg []byte, ok bool)
+}
+
+// CheckSync reports whether data is a sync message engine e can apply to
+// an empty document: what a transport asks before a message may create a
+// document. A panicking engine counts as one that cannot read the bytes.
+func CheckSync(e Engine, data []byte) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: engine panicked: %v", ErrBadSyncMessage, r)
+		}
+	}()
+	return e.New().NewSyncState().Receive(data)
 }

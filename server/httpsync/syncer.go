@@ -2,7 +2,6 @@ package httpsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/commonplace/commonplace/server/access"
@@ -171,24 +170,14 @@ func ByDocument(msgs []wire.Message) [][]wire.Message {
 	return groups
 }
 
-// MayUse applies the relay's access rule to the first message a peer of
-// workspace ws sends for a document: a document of another workspace is
-// refused exactly like a missing one, and a sync for a document nobody
-// owns claims it for ws (after its bytes were checked on a scratch
-// document, so bad bytes leave no claim).
+// MayUse applies the relay's access rule (access.Service.Admit) to the
+// first message a peer of workspace ws sends for a document: true when ws
+// owns it or this sync just claimed it.
 func MayUse(ctx context.Context, acc *access.Service, e docsync.Engine, ws string, m wire.Message) (bool, error) {
-	owner, err := acc.DocWorkspace(ctx, m.DocumentID)
-	if errors.Is(err, access.ErrNotFound) {
-		if m.Type != wire.TypeSync {
-			return false, nil
-		}
-		if err := e.New().NewSyncState().Receive(m.Data); err != nil {
-			return false, fmt.Errorf("new document %s: %w", m.DocumentID, err)
-		}
-		owner, err = acc.ClaimDoc(ctx, m.DocumentID, ws)
-	}
+	v, err := acc.Admit(ctx, ws, m.DocumentID, m.Type == wire.TypeSync,
+		func() error { return docsync.CheckSync(e, m.Data) })
 	if err != nil {
 		return false, fmt.Errorf("access to %s: %w", m.DocumentID, err)
 	}
-	return owner == ws, nil
+	return v == access.Allowed || v == access.Claimed, nil
 }

@@ -115,10 +115,10 @@ func (c *conn) syncMessage(m wire.Message) bool {
 		return false
 	}
 	switch verdict {
-	case denied:
+	case access.Denied:
 		c.unavailable(m.DocumentID)
 		return true
-	case unclaimed:
+	case access.Unclaimed:
 		// Nobody has it yet. Should this workspace create it later, the
 		// requester gets it then, as it asked (within a bound: a client
 		// asking for endless made-up IDs must not grow the relay).
@@ -139,7 +139,7 @@ func (c *conn) syncMessage(m wire.Message) bool {
 	c.inflight.acquire()
 	c.s.hub.submit(ctx, m.DocumentID, func(d *docsync.Document) (docsync.Effects, error) {
 		var eff docsync.Effects
-		if verdict == claimed {
+		if verdict == access.Claimed {
 			eff = c.s.hub.openWaiters(d, ws)
 		}
 		mine, err := d.Handle(session, m)
@@ -163,58 +163,12 @@ func (c *conn) syncMessage(m wire.Message) bool {
 // maxWaitsPerConn bounds the unclaimed documents one session waits for.
 const maxWaitsPerConn = 1024
 
-// verdict is what mayUse decides about a document.
-type verdict int
-
-const (
-	allowed   verdict = iota // the connection's workspace owns it
-	claimed                  // it does now: this sync claimed it
-	unclaimed                // nobody owns it and this is a request
-	denied                   // another workspace owns it
-)
-
-// mayUse decides whether the connection's workspace may sync document
-// m.DocumentID; a sync for a document nobody owns claims it.
-func (c *conn) mayUse(ctx context.Context, m wire.Message) (verdict, error) {
-	ws := c.token.Workspace
-	owner, err := c.s.access.DocWorkspace(ctx, m.DocumentID)
-	if err == nil {
-		if owner == ws {
-			return allowed, nil
-		}
-		return denied, nil
-	}
-	if !errors.Is(err, access.ErrNotFound) {
-		return denied, err
-	}
-	if m.Type != wire.TypeSync {
-		return unclaimed, nil
-	}
-	// Bad bytes must not leave a claim behind: try them on a scratch
-	// document first (once per new document).
-	if err := checkSync(c.s.cfg.Engine, m.Data); err != nil {
-		return denied, fmt.Errorf("new document %s: %w", m.DocumentID, err)
-	}
-	owner, err = c.s.access.ClaimDoc(ctx, m.DocumentID, ws)
-	switch {
-	case err != nil:
-		return denied, err
-	case owner == ws:
-		return claimed, nil
-	default:
-		return denied, nil // another workspace won the race
-	}
-}
-
-// checkSync tries sync bytes on a scratch document. A panicking engine
-// counts as bytes it cannot read.
-func checkSync(e docsync.Engine, data []byte) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: engine panicked: %v", docsync.ErrBadSyncMessage, r)
-		}
-	}()
-	return e.New().NewSyncState().Receive(data)
+// mayUse applies the access rule (access.Service.Admit) to the
+// connection's workspace and m's document; a sync for a document nobody
+// owns claims it once the engine has read its bytes.
+func (c *conn) mayUse(ctx context.Context, m wire.Message) (access.Verdict, error) {
+	return c.s.access.Admit(ctx, c.token.Workspace, m.DocumentID, m.Type == wire.TypeSync,
+		func() error { return docsync.CheckSync(c.s.cfg.Engine, m.Data) })
 }
 
 func (c *conn) unavailable(doc string) {
