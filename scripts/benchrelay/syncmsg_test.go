@@ -14,6 +14,7 @@ import (
 	"github.com/automerge/automerge-go"
 
 	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/crdt/syncproto"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
@@ -193,11 +194,11 @@ func TestParseSyncHeaderRejects(t *testing.T) {
 		{"empty", nil},
 		{"wrong type byte", append([]byte{0x41}, valid[1:]...)},
 		{"truncated heads", valid[:10]},
-		{"head count beyond input", []byte{syncMessageV1, 0x05, 0x00}},
-		{"huge head count", []byte{syncMessageV1, 0xff, 0xff, 0xff, 0xff, 0x0f}},
-		{"huge have count", []byte{syncMessageV1, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x0f}},
-		{"bloom beyond input", []byte{syncMessageV1, 0x00, 0x00, 0x01, 0x00, 0x09, 0x01}},
-		{"unterminated uleb", []byte{syncMessageV1, 0x80}},
+		{"head count beyond input", []byte{syncproto.TypeV1, 0x05, 0x00}},
+		{"huge head count", []byte{syncproto.TypeV1, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+		{"huge have count", []byte{syncproto.TypeV1, 0x00, 0x00, 0xff, 0xff, 0xff, 0xff, 0x0f}},
+		{"bloom beyond input", []byte{syncproto.TypeV1, 0x00, 0x00, 0x01, 0x00, 0x09, 0x01}},
+		{"unterminated uleb", []byte{syncproto.TypeV1, 0x80}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -278,8 +279,8 @@ func FuzzParseSyncHeader(f *testing.F) {
 	if b, err := os.ReadFile(filepath.Join("testdata", "sync-after-edit.bin")); err == nil {
 		f.Add(b)
 	}
-	f.Add([]byte{syncMessageV1, 0, 0, 0, 0})
-	f.Add([]byte{syncMessageV2, 0, 0, 1, 0, 0, 0})
+	f.Add([]byte{syncproto.TypeV1, 0, 0, 0, 0})
+	f.Add([]byte{syncproto.TypeV2, 0, 0, 1, 0, 0, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
 		v, err := parseSyncHeader(b)
 		if err != nil {
