@@ -1,16 +1,14 @@
 package main
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
 	"errors"
 	"fmt"
-	"math/big"
 	"net/http"
 	"time"
 
 	am "github.com/automerge/automerge-go"
 	"github.com/commonplace/commonplace/server/wire"
+	"github.com/commonplace/commonplace/wasm/repo"
 	"github.com/gorilla/websocket"
 )
 
@@ -176,34 +174,12 @@ func containsAll(have, want []am.ChangeHash) bool {
 	return true
 }
 
-// newDocumentID returns an automerge-repo document ID: the bs58check
-// encoding of 16 random bytes.
+// newDocumentID returns an automerge-repo document ID, made the way the
+// field app makes them.
 func newDocumentID() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return bs58check(b)
-}
-
-func bs58check(payload []byte) string {
-	first := sha256.Sum256(payload)
-	second := sha256.Sum256(first[:])
-	b := append(append([]byte(nil), payload...), second[:4]...)
-	const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
-	n := new(big.Int).SetBytes(b)
-	radix, mod := big.NewInt(58), new(big.Int)
-	var out []byte
-	for n.Sign() > 0 {
-		n.DivMod(n, radix, mod)
-		out = append(out, alphabet[mod.Int64()])
+	id, err := repo.NewDocumentID()
+	if err != nil {
+		panic(err) // crypto/rand does not fail on Linux
 	}
-	for _, c := range b {
-		if c != 0 {
-			break
-		}
-		out = append(out, alphabet[0])
-	}
-	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
-		out[i], out[j] = out[j], out[i]
-	}
-	return string(out)
+	return id
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/server/wire"
+	"github.com/commonplace/commonplace/wasm/repo"
 )
 
 // TestAgainstCommonplace runs the generator against a child `commonplace
@@ -76,7 +77,7 @@ func checkUnavailable(t *testing.T, l launcher) {
 		t.Fatal(err)
 	}
 	defer c.close()
-	id, err := newDocumentID()
+	id, err := repo.NewDocumentID()
 	if err != nil {
 		t.Fatal(err)
 	}

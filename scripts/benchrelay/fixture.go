@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/wasm/repo"
 )
 
 // coldFixture is the cold-sync corpus, built once and pushed to every
@@ -48,7 +49,7 @@ func newColdFixture(n, changes int) (*coldFixture, error) {
 }
 
 func buildColdDoc(i, changes int) (string, []byte, error) {
-	id, err := newDocumentID()
+	id, err := repo.NewDocumentID()
 	if err != nil {
 		return "", nil, err
 	}

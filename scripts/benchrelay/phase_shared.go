@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/wasm/repo"
 )
 
 // sharedResult is phase 2: many clients editing a few shared documents.
@@ -127,7 +128,7 @@ func createDocs(ctx context.Context, env *runEnv, n int) ([]string, map[string][
 	heads := map[string][]crdt.ChangeHash{}
 	states := make([]*docState, n)
 	for i := range n {
-		if ids[i], err = newDocumentID(); err != nil {
+		if ids[i], err = repo.NewDocumentID(); err != nil {
 			return nil, nil, err
 		}
 		doc := crdt.New()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/wasm/repo"
 )
 
 // visibleResult is phase 3: how long one client's edit takes to reach
@@ -33,7 +34,7 @@ func runVisible(ctx context.Context, env *runEnv) (visibleResult, error) {
 		return res, fmt.Errorf("visible: %w", err)
 	}
 	defer writer.close()
-	id, err := newDocumentID()
+	id, err := repo.NewDocumentID()
 	if err != nil {
 		return res, err
 	}
