@@ -1,6 +1,7 @@
 package docsync
 
 import (
+	"bytes"
 	"fmt"
 	"slices"
 )
@@ -24,11 +25,13 @@ func (d *Document) merge(chunks [][]byte) error {
 	if err != nil {
 		return err
 	}
-	for _, c := range chunks {
-		if err := doc.LoadIncremental(c); err != nil {
-			d.Cool()
-			return fmt.Errorf("%w: %v", ErrBadSyncMessage, err)
-		}
+	data := chunks[0]
+	if len(chunks) > 1 {
+		data = bytes.Join(chunks, nil) // one engine call, not one per change
+	}
+	if err := doc.LoadIncremental(data); err != nil {
+		d.Cool()
+		return fmt.Errorf("%w: %v", ErrBadSyncMessage, err)
 	}
 	return nil
 }
