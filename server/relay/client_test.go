@@ -355,6 +355,35 @@ func (c *client) drain(quiet time.Duration) {
 	}
 }
 
+// untilAll processes every client's messages, as real clients do at the
+// same time, until cond holds. Waiting on one client alone can stall: when
+// the relay's bloom filter hides a change by false positive, it asks the
+// author for it by name, and only a client that reads its messages answers.
+func untilAll(t *testing.T, what string, clients []*client, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitFor)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		busy := false
+		for _, c := range clients {
+			select {
+			case m, ok := <-c.in:
+				if !ok {
+					t.Fatalf("waiting for %s: connection closed: %v", what, <-c.closed)
+				}
+				c.handle(m)
+				busy = true
+			default:
+			}
+		}
+		if !busy {
+			time.Sleep(time.Millisecond)
+		}
+	}
+}
+
 // closedWith waits for the relay to close the connection and returns the
 // error message it sent first, if any.
 func (c *client) closedWith() (string, error) {

@@ -102,16 +102,16 @@ func TestManyPeersConverge(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	for i, c := range clients {
-		c.until(fmt.Sprint("peer ", i, " to see every edit"), func() bool {
+	untilAll(t, "every peer to see every edit", clients, func() bool {
+		for _, c := range clients {
 			for k := range clients {
 				if c.get(id, fmt.Sprintf("p%d-4", k)) != "v" {
 					return false
 				}
 			}
-			return true
-		})
-	}
+		}
+		return true
+	})
 	e.durable(first, id)
 }
 
