@@ -24,6 +24,7 @@ type ChangeGraph struct {
 	heads   map[format.ChangeHash]struct{}
 	sorted  []format.ChangeHash // heads, sorted; nil when stale
 	bytes   int                 // raw bytes of applied changes
+	actors  map[string]int      // author → number, in order of first sight
 	clocks  clocks
 }
 
@@ -31,11 +32,10 @@ type graphChange struct {
 	raw   []byte // uncompressed change chunk
 	deps  []format.ChangeHash
 	index int // position in order, once applied
-	actor string
+	// actor is the author's number in the graph (see actorNumber), which
+	// is also its position in every clock.
+	actor int
 	seq   uint64
-	// actorIndex is actor's position in every clock, once clocks has
-	// seen the change.
-	actorIndex int
 	// clock is, per actor (see clocks), the highest sequence number
 	// among the change and its ancestors; nil when clocks are off.
 	clock []uint64
@@ -49,7 +49,19 @@ func NewChangeGraph() *ChangeGraph {
 		applied: map[format.ChangeHash]*graphChange{},
 		queue:   map[format.ChangeHash]*graphChange{},
 		heads:   map[format.ChangeHash]struct{}{},
+		actors:  map[string]int{},
 	}
+}
+
+// actorNumber returns the author's number, giving it the next one if it is
+// new: changes keep a number, not a copy of the author's ID.
+func (g *ChangeGraph) actorNumber(id []byte) int {
+	if n, ok := g.actors[string(id)]; ok {
+		return n
+	}
+	n := len(g.actors)
+	g.actors[string(id)] = n
+	return n
 }
 
 // Heads implements Graph.
@@ -260,7 +272,7 @@ func (g *ChangeGraph) Apply(data []byte) error {
 		if _, ok := g.applied[c.Hash]; !ok {
 			gc := &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}
 			if len(c.Actors) > 0 {
-				gc.actor = string(c.Actors[0])
+				gc.actor = g.actorNumber(c.Actors[0])
 			}
 			g.queue[c.Hash] = gc
 		}

@@ -24,8 +24,7 @@ const maxClockWords = 1 << 20
 // write) turns clocks off for the graph, as does maxClockWords.
 type clocks struct {
 	off    bool
-	actors map[string]int // author → position in every clock
-	maxSeq []uint64       // per author, the highest sequence number applied
+	maxSeq []uint64 // per author, the highest sequence number applied
 	words  int
 	// have, mark, stack and found are reused by of and newerThan, which a
 	// relay calls several times per message. mark[i] == epoch means
@@ -42,17 +41,11 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 	if k.off {
 		return
 	}
-	if k.actors == nil {
-		k.actors = map[string]int{}
-	}
-	a, ok := k.actors[c.actor]
-	if !ok {
-		a = len(k.actors)
-		k.actors[c.actor] = a
+	a := c.actor
+	for len(k.maxSeq) <= a {
 		k.maxSeq = append(k.maxSeq, 0)
 	}
-	c.actorIndex = a
-	clock := make([]uint64, len(k.actors))
+	clock := make([]uint64, len(k.maxSeq))
 	for _, d := range c.deps {
 		for i, v := range g.applied[d].clock {
 			clock[i] = max(clock[i], v)
@@ -71,7 +64,7 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 }
 
 func (k *clocks) turnOff(g *ChangeGraph) {
-	k.off, k.actors, k.maxSeq, k.words, k.mark = true, nil, nil, 0, nil
+	k.off, k.maxSeq, k.words, k.mark = true, nil, 0, nil
 	for _, c := range g.applied {
 		c.clock = nil
 	}
@@ -122,7 +115,7 @@ func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
 	for len(stack) > 0 {
 		c := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if k.mark[c.index] == k.epoch || (c.actorIndex < len(have) && c.seq <= have[c.actorIndex]) {
+		if k.mark[c.index] == k.epoch || (c.actor < len(have) && c.seq <= have[c.actor]) {
 			continue
 		}
 		k.mark[c.index] = k.epoch

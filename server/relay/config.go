@@ -52,7 +52,8 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 	// DocIdleTimeout is how long a document nobody has open stays in
-	// memory (default 1 min).
+	// memory (default 15 s: reloading is one store read and a parse of
+	// its changes, so there is little to gain from keeping it longer).
 	DocIdleTimeout time.Duration
 	// WarmDocuments is how many documents keep the engine's copy in
 	// memory between changes (default 64); the others keep only their
@@ -114,7 +115,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.RateBurst = 20000
 	}
 	if c.DocIdleTimeout <= 0 {
-		c.DocIdleTimeout = time.Minute
+		c.DocIdleTimeout = 15 * time.Second
 	}
 	if c.WarmDocuments <= 0 {
 		c.WarmDocuments = 64
