@@ -67,11 +67,10 @@ func isIncrement(id opID, sibs []*op) bool {
 	return false
 }
 
-// winnerAt returns the visible op with the greatest ID among ops at c.
+// winnerAt returns the visible op with the greatest ID among ops (sorted
+// by ID) at c; keyOps.winnerAt answers for the current state without a
+// scan.
 func winnerAt(ops []*op, c *clock) *op {
-	if c == nil {
-		return winner(ops)
-	}
 	for i := len(ops) - 1; i >= 0; i-- {
 		if visibleAt(ops[i], ops, c) {
 			return ops[i]

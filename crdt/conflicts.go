@@ -19,7 +19,9 @@ func (m *Map) Conflicts(key string) ([]*Value, error) {
 	}
 	out := []*Value{}
 	err := m.withObject(func(obj *object) {
-		out = m.doc.allValues(obj.props[key], m.at)
+		if k := obj.props[key]; k != nil {
+			out = m.doc.allValues(k, m.at)
+		}
 	})
 	return out, err
 }
@@ -57,13 +59,12 @@ func (l *List) Conflicts(idx int) ([]*Value, error) {
 	return l.doc.allValues(elemOps(e), l.at), nil
 }
 
-// allValues returns the values of the ops visible at c, in op-ID order.
-func (d *Doc) allValues(ops []*op, c *clock) []*Value {
+// allValues returns the values of the ops at k visible at c, in op-ID
+// order.
+func (d *Doc) allValues(k *keyOps, c *clock) []*Value {
 	out := []*Value{}
-	for _, o := range ops {
-		if visibleAt(o, ops, c) {
-			out = append(out, d.valueAt(o, c, ops...))
-		}
+	for _, o := range k.visibleAt(c) {
+		out = append(out, d.valueAt(o, c, k.all...))
 	}
 	return out
 }

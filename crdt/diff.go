@@ -127,8 +127,9 @@ func (df *differ) mapObj(obj *object, path []any) []child {
 	slices.Sort(keys)
 	var kids []child
 	for _, k := range keys {
-		ops := obj.props[k]
-		wb, wa := winnerAt(ops, df.b), winnerAt(ops, df.a)
+		kops := obj.props[k]
+		ops := kops.all
+		wb, wa := winnerAt(ops, df.b), kops.winnerAt(df.a)
 		switch {
 		case wa == nil && wb != nil:
 			df.out = append(df.out, Patch{Path: path, Action: PatchDelete, Key: k})
@@ -188,7 +189,7 @@ func (df *differ) seq(obj *object, path []any) []child {
 		if vb == nil && va == nil {
 			return true
 		}
-		ops := elemOps(e)
+		ops := elemOps(e).all
 		width := 1
 		if text && va != nil {
 			width = int(textWidth(va))

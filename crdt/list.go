@@ -22,7 +22,7 @@ func elemWinnerAt(e *op, c *clock) *op {
 	if c == nil {
 		return elemWinner(e)
 	}
-	if len(e.elem.extra) == 0 {
+	if e.elem.ops == nil {
 		// Without later ops on the element, any covered successor is a
 		// delete, so no siblings are needed to judge visibility.
 		if visibleAt(e, nil, c) {
@@ -30,7 +30,7 @@ func elemWinnerAt(e *op, c *clock) *op {
 		}
 		return nil
 	}
-	return winnerAt(elemOps(e), c)
+	return winnerAt(e.elem.ops.all, c)
 }
 
 // visibleElems returns the elements of a sequence visible at c, in order.
@@ -106,7 +106,7 @@ func (l *List) Values() ([]*Value, error) {
 }
 
 func (l *List) elemValue(e *op, i int) *Value {
-	v := l.doc.valueAt(elemWinnerAt(e, l.at), l.at, elemOps(e)...)
+	v := l.doc.valueAt(elemWinnerAt(e, l.at), l.at, elemOps(e).all...)
 	if c, ok := v.val.(*Counter); ok {
 		c.l, c.idx = l, i
 	}

@@ -218,7 +218,12 @@ func (d *Doc) loadOps(doc *format.LazyDocument, actors []uint32) error {
 		}
 		switch {
 		case fo.Key.IsProp:
-			obj.props[fo.Key.Prop] = append(obj.props[fo.Key.Prop], o)
+			k := obj.props[fo.Key.Prop]
+			if k == nil {
+				k = &keyOps{}
+				obj.props[fo.Key.Prop] = k
+			}
+			k.add(o, &d.actors)
 		case fo.Insert:
 			ref, err := mapID(fo.Key.Elem)
 			if err != nil {
@@ -240,7 +245,7 @@ func (d *Doc) loadOps(doc *format.LazyDocument, actors []uint32) error {
 			if e == nil {
 				return fmt.Errorf("op %d: %w", i, ErrMissingElement)
 			}
-			e.elem.extra = append(e.elem.extra, o)
+			elemKey(e).add(o, &d.actors)
 			obj.seq.setWidth(e, d.elemWidth(obj, e))
 		}
 		if o.isMake() {

@@ -32,53 +32,28 @@ func (d *Doc) applyLocal(in *incomingOp) (*op, error) {
 	return o, nil
 }
 
-// visibleIDs returns the IDs of the visible ops among ops.
-func visibleIDs(ops []*op, onlyCounters bool) []opID {
-	var ids []opID
-	for _, o := range ops {
-		if o.visible() && (!onlyCounters || o.isCounter()) {
-			ids = append(ids, o.id)
-		}
-	}
-	return ids
-}
-
-// elemOps returns the insert op and the later ops of element e, in ID order.
-func elemOps(e *op) []*op {
-	if len(e.elem.extra) == 0 {
-		return []*op{e}
-	}
-	return append([]*op{e}, e.elem.extra...)
-}
-
 // mapPut sets key in a map object to a scalar (action Set) or a new object.
 func (d *Doc) mapPut(obj *object, key string, action format.Action, val scalar) (*op, error) {
-	ops := obj.props[key]
-	if isNoop(ops, action, val) {
-		return nil, nil
+	var pred []opID
+	if k := obj.props[key]; k != nil {
+		if isNoop(k, action, val) {
+			return nil, nil
+		}
+		pred = k.visibleIDs(false)
 	}
-	in := &incomingOp{obj: obj.id, prop: key, isProp: true, action: action, val: val,
-		pred: visibleIDs(ops, false)}
+	in := &incomingOp{obj: obj.id, prop: key, isProp: true, action: action, val: val, pred: pred}
 	return d.applyLocal(in)
 }
 
-// isNoop reports whether putting val over ops would change nothing: one
+// isNoop reports whether putting val over k would change nothing: one
 // visible value, equal to val. Automerge makes no op then, so neither do we
 // (it keeps change hashes identical to automerge-go's).
-func isNoop(ops []*op, action format.Action, val scalar) bool {
-	if action != format.ActionSet {
+func isNoop(k *keyOps, action format.Action, val scalar) bool {
+	if action != format.ActionSet || len(k.vis) != 1 {
 		return false
 	}
-	var cur *op
-	for _, o := range ops {
-		if o.visible() {
-			if cur != nil {
-				return false
-			}
-			cur = o
-		}
-	}
-	if cur == nil || cur.action() != format.ActionSet || cur.val.typ != val.typ {
+	cur := k.vis[0]
+	if cur.action() != format.ActionSet || cur.val.typ != val.typ {
 		return false
 	}
 	switch val.typ {
@@ -90,18 +65,21 @@ func isNoop(ops []*op, action format.Action, val scalar) bool {
 	return cur.val.num == val.num && cur.val.str == val.str
 }
 
-// incPred returns the pred of an increment of ops: every visible op, as in
+// incPred returns the pred of an increment at k: every visible op, as in
 // Automerge, provided one of them is a counter.
-func incPred(ops []*op) []opID {
-	if len(visibleIDs(ops, true)) == 0 {
+func incPred(k *keyOps) []opID {
+	if k == nil || len(k.visibleIDs(true)) == 0 {
 		return nil
 	}
-	return visibleIDs(ops, false)
+	return k.visibleIDs(false)
 }
 
 // mapDelete removes key; deleting a missing key does nothing.
 func (d *Doc) mapDelete(obj *object, key string) error {
-	pred := visibleIDs(obj.props[key], false)
+	var pred []opID
+	if k := obj.props[key]; k != nil {
+		pred = k.visibleIDs(false)
+	}
 	if len(pred) == 0 {
 		return nil
 	}
@@ -148,11 +126,11 @@ func (d *Doc) listSet(obj *object, i int, action format.Action, val scalar) (*op
 	if !ok {
 		return nil, fmt.Errorf("set %d: %w", i, ErrIndexOutOfRange)
 	}
-	ops := elemOps(e)
-	if isNoop(ops, action, val) {
+	k := elemOps(e)
+	if isNoop(k, action, val) {
 		return nil, nil
 	}
-	in := &incomingOp{obj: obj.id, elem: e.id, action: action, val: val, pred: visibleIDs(ops, false)}
+	in := &incomingOp{obj: obj.id, elem: e.id, action: action, val: val, pred: k.visibleIDs(false)}
 	return d.applyLocal(in)
 }
 
@@ -162,7 +140,7 @@ func (d *Doc) listDelete(obj *object, i int) error {
 	if !ok {
 		return fmt.Errorf("delete %d: %w", i, ErrIndexOutOfRange)
 	}
-	_, err := d.applyLocal(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionDelete, pred: visibleIDs(elemOps(e), false)})
+	_, err := d.applyLocal(&incomingOp{obj: obj.id, elem: e.id, action: format.ActionDelete, pred: elemOps(e).visibleIDs(false)})
 	return err
 }
 
@@ -201,23 +179,14 @@ func (d *Doc) splice(obj *object, pos, del int, s string) error {
 	for del > 0 {
 		e, _ := obj.elemAt(pos)
 		w := int(e.elem.width)
-		var pred []opID
-		if len(e.elem.extra) == 0 {
-			pred = []opID{e.id} // the element is visible: it covers pos
-		} else {
-			pred = visibleIDs(elemOps(e), false)
-		}
 		id := d.nextOpID()
-		for _, p := range pred {
-			if p == e.id {
-				d.addSucc(e, id, nil)
-			} else {
-				for _, x := range e.elem.extra {
-					if x.id == p {
-						d.addSucc(x, id, nil)
-					}
-				}
-			}
+		var pred []opID
+		if k := e.elem.ops; k == nil {
+			pred = []opID{e.id} // the element is visible: it covers pos
+			d.addSucc(e, id, nil)
+		} else {
+			pred = k.visibleIDs(false)
+			d.supersede(k, pred, id, nil)
 		}
 		obj.seq.setWidth(e, d.elemWidth(obj, e))
 		d.maxOp = id.counter

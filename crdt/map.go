@@ -45,8 +45,12 @@ func (m *Map) Get(key string) (*Value, error) {
 	}
 	var v *Value
 	err := m.withObject(func(obj *object) {
-		ops := obj.props[key]
-		v = m.doc.valueAt(winnerAt(ops, m.at), m.at, ops...)
+		k := obj.props[key]
+		if k == nil {
+			v = &Value{kind: KindVoid}
+			return
+		}
+		v = m.doc.valueAt(k.winnerAt(m.at), m.at, k.all...)
 		if c, ok := v.val.(*Counter); ok {
 			c.m, c.key = m, key
 		}
@@ -80,8 +84,8 @@ func (m *Map) Len() int {
 	}
 	n := 0
 	_ = m.withObject(func(obj *object) {
-		for _, ops := range obj.props {
-			if winnerAt(ops, m.at) != nil {
+		for _, k := range obj.props {
+			if k.winnerAt(m.at) != nil {
 				n++
 			}
 		}
@@ -152,13 +156,13 @@ func (m *Map) Values() (map[string]*Value, error) {
 	}
 	out := map[string]*Value{}
 	err := m.withObject(func(obj *object) {
-		for k, ops := range obj.props {
-			if w := winnerAt(ops, m.at); w != nil {
-				v := m.doc.valueAt(w, m.at, ops...)
+		for key, k := range obj.props {
+			if w := k.winnerAt(m.at); w != nil {
+				v := m.doc.valueAt(w, m.at, k.all...)
 				if c, ok := v.val.(*Counter); ok {
-					c.m, c.key = m, k
+					c.m, c.key = m, key
 				}
-				out[k] = v
+				out[key] = v
 			}
 		}
 	})

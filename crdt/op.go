@@ -120,12 +120,12 @@ func (o *op) markData() *markData {
 	return o.ext.mark
 }
 
-// elemData is what a sequence element needs beyond its insert op: the later
-// ops that target it (list overwrites, increments) and its place in the
-// sequence tree.
+// elemData is what a sequence element needs beyond its insert op: the ops
+// at it, once later ops target it (list overwrites, increments, marks), and
+// its place in the sequence tree.
 type elemData struct {
-	ref   opID // the element this one was inserted after (zero: the head)
-	extra []*op
+	ref   opID    // the element this one was inserted after (zero: the head)
+	ops   *keyOps // nil while the insert op is the element's only op
 	leaf  *seqNode
 	width int32 // current visible width
 }

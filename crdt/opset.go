@@ -32,15 +32,15 @@ func objTypeOf(a format.Action) objType {
 
 func (t objType) isSeq() bool { return t == objList || t == objText }
 
-// object is a map, table, list or text. Maps keep, per key, every op that
-// targets the key in op-ID order; sequences keep their elements in a seqTree
+// object is a map, table, list or text. Maps keep, per key, the ops that
+// target the key (see keyOps); sequences keep their elements in a seqTree
 // and an index from element ID to insert op.
 type object struct {
 	id     opID
 	typ    objType
 	parent opID
 	maker  *op // the op that created it; nil for the root
-	props  map[string][]*op
+	props  map[string]*keyOps
 	seq    *seqTree
 	// elems maps element IDs to insert ops. It is built on first use:
 	// local editing finds elements by position and never needs it.
@@ -71,7 +71,7 @@ func newObject(id opID, typ objType, parent opID, maker *op) *object {
 	if typ.isSeq() {
 		o.seq = newSeqTree()
 	} else {
-		o.props = make(map[string][]*op)
+		o.props = make(map[string]*keyOps)
 	}
 	return o
 }
@@ -128,15 +128,6 @@ func (s *opSet) addSucc(o *op, succ opID, inc *incomingOp) {
 	}
 }
 
-// insertSorted adds o to ops keeping op-ID order.
-func (s *opSet) insertSorted(ops []*op, o *op) []*op {
-	i := len(ops)
-	for i > 0 && s.actors.less(o.id, ops[i-1].id) {
-		i--
-	}
-	return slices.Insert(ops, i, o)
-}
-
 // apply integrates one op, local or remote, and returns the op it stored
 // (nil for a delete).
 func (s *opSet) apply(in *incomingOp) (*op, error) {
@@ -172,17 +163,17 @@ func (s *opSet) apply(in *incomingOp) (*op, error) {
 }
 
 func (s *opSet) applyMap(obj *object, in *incomingOp, o *op) {
-	ops := obj.props[in.prop]
-	for _, p := range in.pred {
-		for _, x := range ops {
-			if x.id == p {
-				s.addSucc(x, in.id, in)
-				break
-			}
+	k := obj.props[in.prop]
+	if k == nil {
+		if o == nil {
+			return // a delete at a key that never had a value
 		}
+		k = &keyOps{}
+		obj.props[in.prop] = k
 	}
+	s.supersede(k, in.pred, in.id, in)
 	if o != nil {
-		obj.props[in.prop] = s.insertSorted(ops, o)
+		k.add(o, &s.actors)
 	}
 }
 
@@ -207,41 +198,30 @@ func (s *opSet) applySeq(obj *object, in *incomingOp, o *op) error {
 	if e == nil {
 		return fmt.Errorf("op %d: %w", in.id.counter, ErrMissingElement)
 	}
-	for _, p := range in.pred {
-		if e.id == p {
-			s.addSucc(e, in.id, in)
-			continue
-		}
-		for _, x := range e.elem.extra {
-			if x.id == p {
-				s.addSucc(x, in.id, in)
-				break
+	if o == nil && e.elem.ops == nil {
+		// A delete of an element that has no later ops: only the
+		// element itself can be its pred.
+		for _, p := range in.pred {
+			if p == e.id {
+				s.addSucc(e, in.id, in)
 			}
 		}
-	}
-	if o != nil {
-		e.elem.extra = s.insertSorted(e.elem.extra, o)
-	}
-	obj.seq.setWidth(e, s.elemWidth(obj, e))
-	return nil
-}
-
-// winner returns the visible op with the greatest ID among ops (sorted by
-// ID), or nil.
-func winner(ops []*op) *op {
-	for i := len(ops) - 1; i >= 0; i-- {
-		if ops[i].visible() {
-			return ops[i]
+	} else {
+		k := elemKey(e)
+		s.supersede(k, in.pred, in.id, in)
+		if o != nil {
+			k.add(o, &s.actors)
 		}
 	}
+	obj.seq.setWidth(e, s.elemWidth(obj, e))
 	return nil
 }
 
 // elemWinner returns the current value op of element e, or nil if the
 // element is deleted.
 func elemWinner(e *op) *op {
-	if w := winner(e.elem.extra); w != nil {
-		return w
+	if e.elem.ops != nil {
+		return e.elem.ops.winner()
 	}
 	if e.visible() {
 		return e
@@ -267,13 +247,13 @@ func (obj *object) opCount() int {
 	if obj.seq != nil {
 		n = obj.seq.root.count
 		obj.seq.each(func(e *op) bool {
-			n += len(e.elem.extra)
+			n += len(e.later())
 			return true
 		})
 		return n
 	}
-	for _, ops := range obj.props {
-		n += len(ops)
+	for _, k := range obj.props {
+		n += len(k.all)
 	}
 	return n
 }

@@ -2,7 +2,6 @@ package crdt
 
 import (
 	"bytes"
-	"cmp"
 	"fmt"
 	"iter"
 	"slices"
@@ -106,7 +105,7 @@ func (d *Doc) docOps(rank []uint32) iter.Seq[*format.Op] {
 				fo.Key = format.Key{IsProp: true}
 				for _, k := range keys {
 					fo.Key.Prop = k
-					for _, o := range obj.props[k] {
+					for _, o := range obj.props[k].all {
 						if !yield(r.fill(o)) {
 							return
 						}
@@ -121,11 +120,12 @@ func (d *Doc) docOps(rank []uint32) iter.Seq[*format.Op] {
 					if !yield(r.fill(e)) {
 						return
 					}
-					if len(e.elem.extra) == 0 {
+					later := e.later()
+					if len(later) == 0 {
 						continue
 					}
 					fo.Key.Elem = r.id(e.id)
-					for _, x := range e.elem.extra {
+					for _, x := range later {
 						if !yield(r.fill(x)) {
 							return
 						}
@@ -176,12 +176,7 @@ func (r *opRows) fill(o *op) *format.Op {
 }
 
 // compareIDs orders op IDs as Automerge does (counter, then actor bytes).
-func (d *Doc) compareIDs(a, b opID) int {
-	if c := cmp.Compare(a.counter, b.counter); c != 0 || a.actor == b.actor {
-		return c
-	}
-	return bytes.Compare(d.actors.ids[a.actor], d.actors.ids[b.actor])
-}
+func (d *Doc) compareIDs(a, b opID) int { return d.actors.compare(a, b) }
 
 // encodeDocument encodes d as a document chunk; the caller holds d.mu.
 func encodeDocument(d *Doc) ([]byte, error) {
