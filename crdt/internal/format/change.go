@@ -156,11 +156,17 @@ func ChangeFromChunk(ch Chunk) (*Change, error) {
 
 func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
 	var raw, data []byte
+	var hash ChangeHash
 	switch ch.Type {
 	case ChunkChange:
 		// Copy, so that the change does not pin or alias the caller's buffer.
 		raw = bytes.Clone(ch.Bytes)
 		data = raw[len(raw)-len(ch.Data):]
+		if ch.hashed {
+			hash = ch.hash
+		} else {
+			hash = chunkHash(ChunkChange, data)
+		}
 	case ChunkCompressed:
 		budget := maxInflated
 		inflated, err := inflate(ch.Data, &budget)
@@ -169,8 +175,8 @@ func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
 		}
 		raw = appendChunk(make([]byte, 0, len(inflated)+16), ChunkChange, ch.Checksum, inflated)
 		data = raw[len(raw)-len(inflated):]
-		h := chunkHash(ChunkChange, data)
-		if !bytes.Equal(h[:4], ch.Checksum[:]) {
+		hash = chunkHash(ChunkChange, data)
+		if !bytes.Equal(hash[:4], ch.Checksum[:]) {
 			return nil, fmt.Errorf("compressed change: %w", ErrBadChecksum)
 		}
 	default:
@@ -180,7 +186,7 @@ func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.Hash = chunkHash(ChunkChange, data)
+	c.Hash = hash
 	c.Raw = raw
 	return c, nil
 }

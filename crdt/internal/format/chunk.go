@@ -43,6 +43,11 @@ type Chunk struct {
 	Checksum [4]byte
 	Data     []byte // contents after the header (deflated for ChunkCompressed)
 	Bytes    []byte // the whole chunk, header included
+	// hash is the chunk's full hash when ReadChunk computed it to check
+	// the checksum (hashed): a change's hash, which decoding it would
+	// otherwise compute a second time.
+	hash   ChangeHash
+	hashed bool
 }
 
 // chunkHash hashes a chunk's type, length and contents.
@@ -102,6 +107,7 @@ func ReadChunk(b []byte) (Chunk, []byte, error) {
 		if !bytes.Equal(h[:4], c.Checksum[:]) {
 			return Chunk{}, nil, fmt.Errorf("%s chunk: %w", c.Type, ErrBadChecksum)
 		}
+		c.hash, c.hashed = h, true
 	}
 	return c, b[r.off:], nil
 }
