@@ -34,6 +34,10 @@ type Doc struct {
 	waiting    map[ChangeHash][]*Change // missing dependency -> changes waiting for it
 	savedUntil int                      // history length at the last Save/SaveIncremental
 	syncClocks seqClocks                // answers the sync protocol's HashesSince
+	// acausal is set when a change entered the history before one of its
+	// dependencies (only a hand-made document chunk can do that): walks
+	// that rely on causal order then mark ancestors instead.
+	acausal bool
 
 	tx *transaction
 }
@@ -114,6 +118,11 @@ func (d *Doc) Change(ch ChangeHash) (*Change, error) {
 // addToHistory records an applied change.
 func (d *Doc) addToHistory(c *Change, actor uint32) {
 	i := len(d.changes)
+	for _, h := range c.deps {
+		if _, ok := d.byHash[h]; !ok {
+			d.acausal = true
+		}
+	}
 	d.changes = append(d.changes, c)
 	d.byHash[c.hash] = i
 	for int(actor) >= len(d.actorSeqs) {
@@ -183,12 +192,10 @@ func (d *Doc) changesSince(since []ChangeHash) []*Change {
 	if slices.Equal(since, d.heads) {
 		return []*Change{}
 	}
-	seen := d.ancestors(since)
-	out := []*Change{}
-	for i, c := range d.changes {
-		if !seen[i] {
-			out = append(out, c)
-		}
+	newer := d.newerThan(since)
+	out := make([]*Change, len(newer))
+	for n, i := range newer {
+		out[n] = d.changes[i]
 	}
 	return out
 }

@@ -16,7 +16,7 @@ func sinceBothWays(d *Doc, since []ChangeHash) (clocks, walk []format.ChangeHash
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	g := docGraph{d}
-	walk = g.hashesSinceWalk(since)
+	walk = hashesByMarking(d, since)
 	clocks = g.HashesSince(toFormatHashes(since))
 	return clocks, walk, !d.syncClocks.off
 }

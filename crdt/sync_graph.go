@@ -62,14 +62,16 @@ func (g docGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
 	return g.hashesSinceWalk(sinceHashes)
 }
 
-// hashesSinceWalk is HashesSince by marking every ancestor of since.
+// hashesSinceWalk is HashesSince by a walk back from the heads (see
+// Doc.newerThan).
 func (g docGraph) hashesSinceWalk(since []ChangeHash) []format.ChangeHash {
-	seen := g.d.ancestors(since)
-	var out []format.ChangeHash
-	for i, c := range g.d.changes {
-		if !seen[i] {
-			out = append(out, format.ChangeHash(c.hash))
-		}
+	newer := g.d.newerThan(since)
+	if len(newer) == 0 {
+		return nil
+	}
+	out := make([]format.ChangeHash, len(newer))
+	for n, i := range newer {
+		out[n] = format.ChangeHash(g.d.changes[i].hash)
 	}
 	return out
 }
