@@ -198,12 +198,16 @@ func countRows(b []byte, limit int) (int, error) {
 }
 
 // opDecoder holds the column decoders for ops.
+//
+// The column decoders are held by value: an opReader is then one
+// allocation, not sixteen, which counts when a sync applies one small
+// change at a time.
 type opDecoder struct {
-	objActor, objCtr, keyActor, idActor, action, listCount, listActor *rleDecoder[uint64]
-	keyCtr, idCtr, listCtr                                            *deltaDecoder
-	keyStr, markName                                                  *rleDecoder[string]
-	insert, expand                                                    *boolDecoder
-	vals                                                              *valueDecoder
+	objActor, objCtr, keyActor, idActor, action, listCount, listActor rleDecoder[uint64]
+	keyCtr, idCtr, listCtr                                            deltaDecoder
+	keyStr, markName                                                  rleDecoder[string]
+	insert, expand                                                    boolDecoder
+	vals                                                              valueDecoder
 	numActors                                                         uint64
 }
 
@@ -241,21 +245,21 @@ func newOpReader(cs columnSet, layout opLayout, numActors int, limit int) (*opRe
 	}
 	return &opReader{
 		dec: opDecoder{
-			objActor:  newUintDecoder(cs.get(specObjActor)),
-			objCtr:    newUintDecoder(cs.get(specObjCtr)),
-			keyActor:  newUintDecoder(cs.get(specKeyActor)),
-			keyCtr:    newDeltaDecoder(cs.get(specKeyCtr)),
-			keyStr:    newStrDecoder(cs.get(specKeyStr)),
-			idActor:   newUintDecoder(cs.get(specIDActor)),
-			idCtr:     newDeltaDecoder(cs.get(specIDCtr)),
-			insert:    newBoolDecoder(cs.get(specInsert)),
-			action:    newUintDecoder(cs.get(specAction)),
-			vals:      newValueDecoder(cs.get(specValMeta), cs.get(specValRaw)),
-			listCount: newUintDecoder(cs.get(listSpecs[0])),
-			listActor: newUintDecoder(cs.get(listSpecs[1])),
-			listCtr:   newDeltaDecoder(cs.get(listSpecs[2])),
-			expand:    newBoolDecoder(cs.get(specExpand)),
-			markName:  newStrDecoder(cs.get(specMarkName)),
+			objActor:  *newUintDecoder(cs.get(specObjActor)),
+			objCtr:    *newUintDecoder(cs.get(specObjCtr)),
+			keyActor:  *newUintDecoder(cs.get(specKeyActor)),
+			keyCtr:    *newDeltaDecoder(cs.get(specKeyCtr)),
+			keyStr:    *newStrDecoder(cs.get(specKeyStr)),
+			idActor:   *newUintDecoder(cs.get(specIDActor)),
+			idCtr:     *newDeltaDecoder(cs.get(specIDCtr)),
+			insert:    *newBoolDecoder(cs.get(specInsert)),
+			action:    *newUintDecoder(cs.get(specAction)),
+			vals:      *newValueDecoder(cs.get(specValMeta), cs.get(specValRaw)),
+			listCount: *newUintDecoder(cs.get(listSpecs[0])),
+			listActor: *newUintDecoder(cs.get(listSpecs[1])),
+			listCtr:   *newDeltaDecoder(cs.get(listSpecs[2])),
+			expand:    *newBoolDecoder(cs.get(specExpand)),
+			markName:  *newStrDecoder(cs.get(specMarkName)),
 			numActors: uint64(numActors),
 		},
 		layout: layout,
