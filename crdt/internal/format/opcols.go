@@ -70,6 +70,19 @@ func newOpEncoder(layout opLayout, numActors int) *opEncoder {
 	}
 	e.keyStr.put, e.markName.put = putStr, putStr
 	e.expand.maybe = true
+	// A change usually has a few ops, and then most columns are a few
+	// bytes: all of them start in one allocation rather than one (or
+	// more, as each grows) apiece. A column that outgrows its share moves
+	// out (the full slice expression caps it).
+	bufs := [...]*[]byte{&e.objActor.buf, &e.keyActor.buf, &e.idActor.buf, &e.listActor.buf,
+		&e.objCtr.buf, &e.action.buf, &e.listCount.buf, &e.keyCtr.rle.buf, &e.idCtr.rle.buf,
+		&e.listCtr.rle.buf, &e.keyStr.buf, &e.markName.buf, &e.insert.buf, &e.expand.buf,
+		&e.vals.meta.buf, &e.vals.raw}
+	const seed = 16
+	arena := make([]byte, len(bufs)*seed)
+	for i, b := range bufs {
+		*b = arena[i*seed : i*seed : (i+1)*seed]
+	}
 	return e
 }
 
