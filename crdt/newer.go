@@ -1,9 +1,6 @@
 package crdt
 
-import (
-	"container/heap"
-	"slices"
-)
+import "slices"
 
 // newerThan returns, in history order, the indexes of the changes that are
 // neither in since nor among its ancestors (unknown hashes in since are
@@ -32,7 +29,7 @@ func (d *Doc) newerThan(since []ChangeHash) []int {
 	}
 	var found []int
 	for w.pending > 0 {
-		i := heap.Pop(&w.queue).(int)
+		i := w.queue.pop()
 		m := w.marks[i]
 		if m&fromSince == 0 {
 			w.pending--
@@ -72,7 +69,7 @@ func (w *historyWalk) reach(i int, m uint8) {
 	w.marks[i] = now
 	switch {
 	case !seen:
-		heap.Push(&w.queue, i)
+		w.queue.push(i)
 		if now&fromSince == 0 {
 			w.pending++
 		}
@@ -93,16 +90,42 @@ func (d *Doc) newerThanByMarking(since []ChangeHash) []int {
 	return out
 }
 
-// latestFirst is a max-heap of history indexes.
+// latestFirst is a max-heap of history indexes (container/heap would box
+// every index it is given).
 type latestFirst []int
 
-func (q latestFirst) Len() int           { return len(q) }
-func (q latestFirst) Less(a, b int) bool { return q[a] > q[b] }
-func (q latestFirst) Swap(a, b int)      { q[a], q[b] = q[b], q[a] }
-func (q *latestFirst) Push(x any)        { *q = append(*q, x.(int)) }
-func (q *latestFirst) Pop() any {
-	old := *q
-	x := old[len(old)-1]
-	*q = old[:len(old)-1]
-	return x
+func (q *latestFirst) push(i int) {
+	h := append(*q, i)
+	for c := len(h) - 1; c > 0; {
+		p := (c - 1) / 2
+		if h[p] >= h[c] {
+			break
+		}
+		h[p], h[c] = h[c], h[p]
+		c = p
+	}
+	*q = h
+}
+
+func (q *latestFirst) pop() int {
+	h := *q
+	top, n := h[0], len(h)-1
+	h[0] = h[n]
+	h = h[:n]
+	for p := 0; ; {
+		c := 2*p + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1] > h[c] {
+			c++
+		}
+		if h[p] >= h[c] {
+			break
+		}
+		h[p], h[c] = h[c], h[p]
+		p = c
+	}
+	*q = h
+	return top
 }
