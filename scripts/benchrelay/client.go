@@ -78,6 +78,8 @@ func newDocState(id string, doc *crdt.Doc, fetching bool) *docState {
 }
 
 // dial connects to url, joins and waits for the server's peer message.
+// workers goroutines handle the frames it reads, each owning a share of
+// the documents; with none, the read loop handles every frame itself.
 func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*client, error) {
 	d := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
 	conn, _, err := d.DialContext(ctx, url, nil)
@@ -90,7 +92,7 @@ func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*cli
 		conn:   conn,
 		codec:  codec,
 		docs:   map[string]*docState{},
-		queues: make([]*mailbox, max(workers, 1)),
+		queues: make([]*mailbox, max(workers, 0)),
 		reader: make(chan struct{}),
 	}
 	if err := c.write(wire.Message{
@@ -169,6 +171,12 @@ func (c *client) read() {
 		switch m.Type {
 		case wire.TypeSync, wire.TypeRequest, wire.TypeDocUnavailable:
 			in := inbound{docID: m.DocumentID, data: m.Data, unavailable: m.Type == wire.TypeDocUnavailable, at: at}
+			if len(c.queues) == 0 {
+				if err := c.handle(in); err != nil { // inline: no hand-off
+					c.fail(err)
+				}
+				continue
+			}
 			c.queues[c.shard(m.DocumentID)].put(in)
 		case wire.TypeError:
 			c.fail(fmt.Errorf("server error %q", m.Message))

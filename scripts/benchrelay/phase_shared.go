@@ -158,7 +158,7 @@ func connectEditors(ctx context.Context, env *runEnv, ids []string, heads map[st
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := env.dial(ctx)
+			c, err := env.dialInline(ctx)
 			if err != nil {
 				errs[i] = err
 				return

@@ -17,11 +17,24 @@ type runEnv struct {
 	codec  *wire.Codec
 }
 
+// dial connects a client whose frames -workers goroutines handle, so one
+// client fetching many documents (the cold sync) uses every core.
 func (env *runEnv) dial(ctx context.Context) (*client, error) {
+	return env.dialWorkers(ctx, env.cfg.Workers)
+}
+
+// dialInline connects a client that handles each frame on its read loop.
+// Many clients at once (the shared documents) keep the cores busy anyway,
+// and a hand-off to a worker per frame costs a goroutine wake-up each.
+func (env *runEnv) dialInline(ctx context.Context) (*client, error) {
+	return env.dialWorkers(ctx, 0)
+}
+
+func (env *runEnv) dialWorkers(ctx context.Context, workers int) (*client, error) {
 	if err := env.server.alive(); err != nil {
 		return nil, err
 	}
-	return dial(ctx, env.server.url, env.codec, env.cfg.Workers)
+	return dial(ctx, env.server.url, env.codec, workers)
 }
 
 // startCPU samples the server's CPU time; the returned function gives the
