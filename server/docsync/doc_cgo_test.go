@@ -36,6 +36,7 @@ func TestCore(t *testing.T) {
 		{"BigDocumentCompactsLessOften", testBigDocumentCompactsLessOften},
 		{"HeadsReportedWhenDurable", testHeadsReportedWhenDurable},
 		{"HeldWritesStoreOneChunk", testHeldWritesStoreOneChunk},
+		{"CooledDocumentKeepsSyncing", testCooledDocumentKeepsSyncing},
 	}
 	for _, name := range engine.Names() {
 		e, err := engine.New(name)
@@ -450,5 +451,45 @@ func testHeldWritesStoreOneChunk(t *testing.T, e docsync.Engine) {
 				t.Errorf("%s sees %s = %q", p, q, got)
 			}
 		}
+	}
+}
+
+// testCooledDocumentKeepsSyncing: a document whose engine copy was dropped
+// (Cool) keeps answering peers from its change graph, rebuilds the copy
+// when the next change arrives, stores it, and compacts from it.
+func testCooledDocumentKeepsSyncing(t *testing.T, e docsync.Engine) {
+	n := newNetwork(t, e)
+	n.load()
+	n.join("a")
+	n.join("b")
+	n.edit("a", "k", "1")
+	n.run()
+	if !n.server.Warm() {
+		t.Fatal("the engine copy is not kept after a change")
+	}
+	for i := range 40 { // past a compaction
+		n.server.Cool()
+		if n.server.Warm() {
+			t.Fatal("Cool kept the engine copy")
+		}
+		n.edit("b", "k", fmt.Sprint("b", i))
+		n.run()
+	}
+	if got := n.get("a", "k"); got != "b39" {
+		t.Errorf("a has k = %q after b's edits to a cooled document, want b39", got)
+	}
+	if !sameHeads(n.server.Heads(), n.clients["a"].doc.Heads()) {
+		t.Error("relay and peer differ")
+	}
+	reloaded, _, _ := docsync.Load(n.e, n.id, n.entries(), docsync.Options{})
+	if !sameHeads(reloaded.Heads(), n.server.Heads()) {
+		t.Error("the store does not hold what the cooled document took in")
+	}
+	doc, err := reloaded.Doc()
+	if err != nil {
+		t.Fatalf("engine copy of the reloaded document: %v", err)
+	}
+	if !sameHeads(doc.Heads(), n.server.Heads()) {
+		t.Error("the engine copy rebuilt from the graph has other heads")
 	}
 }
