@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/commonplace/commonplace/server/wire"
 )
 
 // ErrBadSyncMessage is wrapped by SyncState.Receive when the bytes are not
@@ -85,14 +87,19 @@ type SyncState interface {
 	Generate() (msg []byte, ok bool)
 }
 
-// CheckSync reports whether data is a sync message engine e can apply to
-// an empty document: what a transport asks before a message may create a
-// document. A panicking engine counts as one that cannot read the bytes.
+// CheckSync reports whether data is a sync message the core would take
+// into an empty document: what a transport asks before a message may
+// create a document (and claim it), so bytes that would fail later leave
+// no claim behind. It runs the core itself on a scratch document, so the
+// check and the real handling cannot disagree. A panicking engine counts
+// as one that cannot read the bytes.
 func CheckSync(e Engine, data []byte) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%w: engine panicked: %v", ErrBadSyncMessage, r)
 		}
 	}()
-	return e.New().NewSyncState().Receive(data)
+	const scratch = "check"
+	_, err = New(e, scratch, Options{}).Handle(scratch, wire.Message{Type: wire.TypeSync, DocumentID: scratch, Data: data})
+	return err
 }
