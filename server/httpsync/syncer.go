@@ -98,7 +98,7 @@ func (x *StoreSyncer) load(ctx context.Context, id string) (*docsync.Document, e
 		return nil, fmt.Errorf("load document %s: %w", id, err)
 	}
 	d, eff, _ := docsync.Load(x.Engine, id, entries, x.Options)
-	if err := apply(ctx, x.Store, eff.Store); err != nil {
+	if err := store.Write(ctx, x.Store, eff.Store); err != nil {
 		return nil, fmt.Errorf("compact document %s: %w", id, err)
 	}
 	return d, nil
@@ -117,7 +117,7 @@ func (x *StoreSyncer) syncDoc(ctx context.Context, p docsync.PeerID, msgs []wire
 		if err != nil {
 			return nil, false, err
 		}
-		if err := apply(ctx, x.Store, eff.Store); err != nil {
+		if err := store.Write(ctx, x.Store, eff.Store); err != nil {
 			return nil, false, fmt.Errorf("store document %s: %w", id, err)
 		}
 		for _, s := range eff.Send {
@@ -126,7 +126,7 @@ func (x *StoreSyncer) syncDoc(ctx context.Context, p docsync.PeerID, msgs []wire
 			}
 		}
 	}
-	if err := apply(ctx, x.Store, d.Compact()); err != nil {
+	if err := store.Write(ctx, x.Store, d.Compact()); err != nil {
 		return nil, false, fmt.Errorf("compact document %s: %w", id, err)
 	}
 	return out, fmt.Sprint(d.Heads()) != before, nil
@@ -144,10 +144,6 @@ func (x *StoreSyncer) Announce(ctx context.Context, id string) (data []byte, ok 
 	}
 	data, ok = d.Announce()
 	return data, ok, nil
-}
-
-func apply(ctx context.Context, st store.Store, ops []docsync.Op) error {
-	return store.Write(ctx, st, ops)
 }
 
 // ByDocument groups request and sync messages by document, keeping the

@@ -292,7 +292,6 @@ func (h *hub) load(ctx context.Context, id string, e *entry) error {
 	e.doc = d
 	e.idle = time.Time{}
 	h.s.metrics.documents.Inc()
-	h.keepWarm(e)
 	return nil
 }
 

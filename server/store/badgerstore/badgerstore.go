@@ -197,7 +197,7 @@ func (s *Store) Put(ctx context.Context, key store.Key, value []byte) error {
 	return s.use(ctx, "put", key, store.Key.Validate, func() error {
 		// Badger keeps the slice until the commit, which Update waits for.
 		return s.db.Update(func(txn *badger.Txn) error {
-			return txn.Set(encodeKey(key), value)
+			return applyOps(txn, []store.Op{{Key: key, Value: value}})
 		})
 	})
 }
@@ -205,7 +205,7 @@ func (s *Store) Put(ctx context.Context, key store.Key, value []byte) error {
 func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	return s.use(ctx, "delete", key, store.Key.Validate, func() error {
 		return s.db.Update(func(txn *badger.Txn) error {
-			return txn.Delete(encodeKey(key))
+			return applyOps(txn, []store.Op{{Key: key, Delete: true}})
 		})
 	})
 }

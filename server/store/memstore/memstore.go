@@ -78,14 +78,14 @@ func (s *Store) LoadRange(ctx context.Context, prefix store.Key) ([]store.Entry,
 
 func (s *Store) Put(ctx context.Context, key store.Key, value []byte) error {
 	return s.do(ctx, "put", key, store.Key.Validate, true, func() error {
-		s.entries[id(key)] = store.Entry{Key: slices.Clone(key), Value: slices.Clone(value)}
+		s.apply(store.Op{Key: key, Value: value})
 		return nil
 	})
 }
 
 func (s *Store) Delete(ctx context.Context, key store.Key) error {
 	return s.do(ctx, "delete", key, store.Key.Validate, true, func() error {
-		delete(s.entries, id(key))
+		s.apply(store.Op{Key: key, Delete: true})
 		return nil
 	})
 }
@@ -109,14 +109,20 @@ func (s *Store) Batch(ctx context.Context, ops []store.Op) error {
 	}
 	return s.do(ctx, "batch", ops[0].Key, store.Key.Validate, true, func() error {
 		for _, op := range ops {
-			if op.Delete {
-				delete(s.entries, id(op.Key))
-			} else {
-				s.entries[id(op.Key)] = store.Entry{Key: slices.Clone(op.Key), Value: slices.Clone(op.Value)}
-			}
+			s.apply(op)
 		}
 		return nil
 	})
+}
+
+// apply makes one write; the caller holds the write lock. Keys and values
+// are copied: callers may reuse theirs.
+func (s *Store) apply(op store.Op) {
+	if op.Delete {
+		delete(s.entries, id(op.Key))
+		return
+	}
+	s.entries[id(op.Key)] = store.Entry{Key: slices.Clone(op.Key), Value: slices.Clone(op.Value)}
 }
 
 var _ store.Batcher = (*Store)(nil)
