@@ -1,11 +1,11 @@
 package syncproto
 
 import (
-	"container/heap"
 	"fmt"
 	"slices"
 
 	"github.com/commonplace/commonplace/crdt/internal/format"
+	"github.com/commonplace/commonplace/crdt/internal/history"
 )
 
 // ChangeGraph is a Graph over raw change chunks and nothing else. It is a
@@ -126,14 +126,11 @@ func (g *ChangeGraph) Concat(hashes []format.ChangeHash) []byte {
 // HashesSince implements Graph.
 //
 // With clocks (see clocks) it walks back from the heads through the
-// changes since has not got and stops at the first ones it has: the
-// work is the size of the answer. Without, it walks back from the heads in reverse application order, marking
-// what since's history reaches as old and what only the heads reach as
-// new. A change's dependents all come later in the order, so when it is
-// taken off the walk every path that could mark it old has been seen;
-// the walk ends as soon as nothing new is left on it. Changes since
-// already has cost nothing, which is what a relay answering peers that
-// are almost up to date needs.
+// changes since has not got and stops at the first ones it has: the work
+// is the size of the answer. Without, history.NewerThan walks back from
+// the heads and from since together and stops once nothing new is left.
+// Either way, changes since already has cost nothing, which is what a
+// relay answering peers that are almost up to date needs.
 func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash {
 	if len(since) == 0 {
 		return slices.Clone(g.order)
@@ -144,73 +141,26 @@ func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash
 	if have, ok := g.clocks.of(g, since); ok {
 		return g.newerThan(have)
 	}
-	w := walk{g: g, old: map[int]bool{}}
+	known := make([]int, 0, len(since))
 	for _, h := range since {
 		if c := g.applied[h]; c != nil {
-			w.push(c.index, true)
+			known = append(known, c.index)
 		}
 	}
+	heads := make([]int, 0, len(g.heads))
 	for h := range g.heads {
-		w.push(g.applied[h].index, false)
+		heads = append(heads, g.applied[h].index)
 	}
-	var found []int
-	for w.fresh > 0 {
-		i := heap.Pop(&w.q).(int)
-		old := w.old[i]
-		delete(w.old, i)
-		if !old {
-			w.fresh--
-			found = append(found, i)
-		}
+	found := history.NewerThan(heads, known, func(i int, visit func(int)) {
 		for _, d := range g.applied[g.order[i]].deps {
-			w.push(g.applied[d].index, old)
+			visit(g.applied[d].index)
 		}
-	}
-	slices.Sort(found)
+	})
 	out := make([]format.ChangeHash, len(found))
 	for k, i := range found {
 		out[k] = g.order[i]
 	}
 	return out
-}
-
-// walk is HashesSince's frontier: positions in order, largest first, each
-// marked old (reached from since) or new; fresh counts the new ones.
-type walk struct {
-	g     *ChangeGraph
-	q     maxHeap
-	old   map[int]bool
-	fresh int
-}
-
-// push adds position i, or marks it old if it is there already and old is
-// set: reached from since by any path means the peer has it.
-func (w *walk) push(i int, old bool) {
-	was, queued := w.old[i]
-	switch {
-	case !queued:
-		w.old[i] = old
-		heap.Push(&w.q, i)
-		if !old {
-			w.fresh++
-		}
-	case old && !was:
-		w.old[i] = true
-		w.fresh--
-	}
-}
-
-type maxHeap []int
-
-func (h maxHeap) Len() int           { return len(h) }
-func (h maxHeap) Less(i, j int) bool { return h[i] > h[j] }
-func (h maxHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *maxHeap) Push(x any)        { *h = append(*h, x.(int)) }
-func (h *maxHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // MissingDeps implements Graph.
