@@ -129,9 +129,14 @@ func (d *Doc) addToHistory(c *Change, actor uint32) {
 		d.actorSeqs = append(d.actorSeqs, nil)
 	}
 	d.actorSeqs[actor] = append(d.actorSeqs[actor], i)
-	d.heads = slices.DeleteFunc(d.heads, func(h ChangeHash) bool {
-		return slices.Contains(c.deps, h)
-	})
+	// The heads are sorted: find each dependency by binary search rather
+	// than comparing every head with every dependency (a change on a
+	// document many write at once has dozens of both).
+	for _, h := range c.deps {
+		if j, ok := slices.BinarySearchFunc(d.heads, h, compareHash); ok {
+			d.heads = slices.Delete(d.heads, j, j+1)
+		}
+	}
 	j, _ := slices.BinarySearchFunc(d.heads, c.hash, compareHash)
 	d.heads = slices.Insert(d.heads, j, c.hash)
 	if n := c.startOp + c.numOps; n > 0 && n-1 > d.maxOp {

@@ -6,9 +6,10 @@ import (
 	"github.com/commonplace/commonplace/crdt/internal/format"
 )
 
-// maxSeqClockWords bounds the memory a document's seqClocks may take (8
-// bytes a word). A history that needs more turns them off, and the sync
-// protocol's HashesSince walks the whole history instead.
+// maxSeqClockWords bounds the memory a document's seqClocks keep whole
+// clocks in (8 bytes a word): the clocks of the latest changes, about
+// this many words' worth. Older clocks are worked out by a walk when
+// asked for, which is rare.
 const maxSeqClockWords = 1 << 20
 
 // seqClocks let the sync protocol ask "which changes are not in the
@@ -27,30 +28,38 @@ const maxSeqClockWords = 1 << 20
 // not above the author's count), so seqClocks check it as they index each
 // change: its seq must be above the author's last one, and the author's
 // last change must be among its ancestors. A history that breaks it (only
-// hand-made changes can) turns them off for good, as does running past
-// the word limit; HashesSince then walks.
+// hand-made changes can) turns them off for good; HashesSince then walks
+// the whole history.
 //
-// A change's clock is not kept whole. An author's successive changes have
-// growing clocks (each has the previous one as an ancestor), so for every
-// author and every other actor, seqClocks keep only the steps where the
-// author's clock entry for that actor rises. Most of an author's changes
-// see nothing new from most actors, so this is far smaller than a clock
-// per change; the word limit covers the rest.
+// A change's clock is its dependencies' clocks merged, plus its own seq:
+// one pass over a slice per dependency. The clocks read are nearly always
+// recent ones (a new change depends on the latest changes; a peer's heads
+// are among them), so seqClocks keep whole clocks, end to end in one
+// slice, for the latest changes only: two generations of about half the
+// word limit each, the older dropped when the newer fills. An older
+// change's clock is worked out when needed by walking its ancestors. So
+// memory stays bounded however long the history, and a document with
+// many authors writing at once pays a few memory reads per dependency
+// rather than a search per author.
 //
-// The word limit counts the steps; besides them seqClocks keep two 32-bit
-// words per change (its author, and a walk mark), like the history itself.
 // They are built lazily, from where they left off, when HashesSince is
 // asked; like the rest of a Doc they are used with its lock held.
 type seqClocks struct {
 	off   bool
 	limit int // word limit; zero means maxSeqClockWords
-	words int
-	done  int      // d.changes[:done] are indexed
-	actor []uint32 // per indexed change, its author's index in d.actors
-	last  []uint64 // per actor, the highest seq indexed
-	// steps[a][b] lists, by a's seq, where the clock of a's changes rises
-	// for actor b (b ≠ a; a's own entry is the change's seq).
-	steps [][][]clockStep
+	done  int // d.changes[:done] are indexed
+	// actor and seq are, per indexed change, its author's index in
+	// d.actors and its seq; its dependencies' indexes in d.changes are
+	// deps[depAt[i]:depAt[i+1]]. Walks read these rather than look
+	// hashes up. last is, per actor, the highest seq indexed.
+	actor []uint32
+	seq   []uint64
+	deps  []int32
+	depAt []int32
+	last  []uint64
+	// kept holds the whole clocks of the latest indexed changes: kept[1]
+	// the newest, kept[0] the generation before it.
+	kept [2]clockRun
 
 	// Scratch reused across calls: a dense clock, walk marks stamped with
 	// gen, and the walk's stack and findings.
@@ -61,9 +70,31 @@ type seqClocks struct {
 	found []int
 }
 
-// clockStep says that from the author's change seq on, the author's clock
-// entry for some actor is val.
-type clockStep struct{ seq, val uint64 }
+// clockRun holds the clocks of consecutive changes first, first+1, …, end
+// to end in words: change first+n's is words[at[n]:at[n+1]], one entry per
+// actor the document had when the change was indexed (later actors are
+// zero in it).
+type clockRun struct {
+	first int
+	at    []int
+	words []uint64
+}
+
+// clock returns change i's clock if the run holds it.
+func (r *clockRun) clock(i int) ([]uint64, bool) {
+	n := i - r.first
+	if n < 0 || n >= len(r.at)-1 {
+		return nil, false
+	}
+	return r.words[r.at[n]:r.at[n+1]], true
+}
+
+// reset empties the run, keeping its memory, to start at change first.
+func (r *clockRun) reset(first int) {
+	r.first = first
+	r.at = append(r.at[:0], 0)
+	r.words = r.words[:0]
+}
 
 // hashesSince answers docGraph.HashesSince for a non-empty since that is
 // not the heads, and false when clocks are off.
@@ -75,7 +106,7 @@ func (k *seqClocks) hashesSince(d *Doc, since []ChangeHash) ([]format.ChangeHash
 	known := false
 	for _, h := range since {
 		if i, ok := d.byHash[h]; ok {
-			k.merge(have, i, d.changes[i].seq)
+			k.merge(d, have, i)
 			known = true
 		}
 	}
@@ -98,7 +129,7 @@ func (k *seqClocks) index(d *Doc) bool {
 }
 
 // add indexes change i, reporting false when the history breaks the
-// property clocks rely on or the word limit is reached.
+// property clocks rely on.
 func (k *seqClocks) add(d *Doc, i int) bool {
 	c := d.changes[i]
 	a, ok := d.actors.index[string(c.actor)]
@@ -106,74 +137,83 @@ func (k *seqClocks) add(d *Doc, i int) bool {
 		return false
 	}
 	have := k.clear(len(d.actors.ids))
+	if len(k.depAt) == 0 {
+		k.depAt = append(k.depAt, 0)
+	}
 	for _, h := range c.deps {
 		j, ok := d.byHash[h]
 		if !ok || j >= i {
 			return false
 		}
-		k.merge(have, j, d.changes[j].seq)
+		k.merge(d, have, j)
+		k.deps = append(k.deps, int32(j))
 	}
 	for int(a) >= len(k.last) {
 		k.last = append(k.last, 0)
-		k.steps = append(k.steps, nil)
-		k.words += 4
 	}
 	if c.seq <= k.last[a] || have[a] != k.last[a] {
 		return false
 	}
-	cols := k.steps[a]
-	for b, v := range have {
-		if b == int(a) || v == 0 || v <= lastVal(cols, b) {
-			continue
-		}
-		for b >= len(cols) {
-			cols = append(cols, nil)
-			k.words += 3
-		}
-		cols[b] = append(cols[b], clockStep{seq: c.seq, val: v})
-		k.words += 2
-	}
-	k.steps[a] = cols
+	have[a] = c.seq
 	k.last[a] = c.seq
 	k.actor = append(k.actor, a)
+	k.seq = append(k.seq, c.seq)
+	k.depAt = append(k.depAt, int32(len(k.deps)))
+	k.keep(i, have)
+	return true
+}
+
+// keep stores clock as change i's, in the newest run; a full newest run
+// becomes the older one, and the older one's memory the new newest.
+func (k *seqClocks) keep(i int, clock []uint64) {
 	limit := k.limit
 	if limit == 0 {
 		limit = maxSeqClockWords
 	}
-	return k.words <= limit
-}
-
-func lastVal(cols [][]clockStep, b int) uint64 {
-	if b >= len(cols) || len(cols[b]) == 0 {
-		return 0
+	r := &k.kept[1]
+	if len(r.at) == 0 {
+		r.reset(i)
 	}
-	return cols[b][len(cols[b])-1].val
+	if len(r.words)+len(clock) > limit/2 && len(r.at) > 1 {
+		k.kept[0], k.kept[1] = k.kept[1], k.kept[0]
+		r.reset(i)
+	}
+	r.words = append(r.words, clock...)
+	r.at = append(r.at, len(r.words))
 }
 
-// merge raises have to the clock of indexed change i, whose seq is seq.
-func (k *seqClocks) merge(have []uint64, i int, seq uint64) {
-	a := k.actor[i]
-	have[a] = max(have[a], seq)
-	for b, col := range k.steps[a] {
-		// The last step at or before seq holds; most lookups are of an
-		// author's latest change, so try the final step first.
-		n := len(col)
-		if n == 0 {
-			continue
+// merge raises have to the clock of indexed change i.
+func (k *seqClocks) merge(d *Doc, have []uint64, i int) {
+	for n := 1; n >= 0; n-- {
+		if clock, ok := k.kept[n].clock(i); ok {
+			for b, v := range clock {
+				have[b] = max(have[b], v)
+			}
+			return
 		}
-		if col[n-1].seq > seq {
-			n, _ = slices.BinarySearchFunc(col, seq+1, func(s clockStep, t uint64) int {
-				if s.seq < t {
-					return -1
-				}
-				return 1
-			})
-			if n == 0 {
-				continue
+	}
+	k.mergeByWalk(d, have, i)
+}
+
+// mergeByWalk raises have to the clock of indexed change i, no longer
+// kept, by visiting every ancestor of i.
+func (k *seqClocks) mergeByWalk(d *Doc, have []uint64, i int) {
+	gen := k.nextGen(len(d.changes))
+	k.mark[i] = gen
+	stack := append(k.stack[:0], i)
+	for len(stack) > 0 {
+		j := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		a := k.actor[j]
+		have[a] = max(have[a], k.seq[j])
+		for _, x := range k.deps[k.depAt[j]:k.depAt[j+1]] {
+			if k.mark[x] != gen {
+				k.mark[x] = gen
+				stack = append(stack, int(x))
 			}
 		}
-		have[b] = max(have[b], col[n-1].val)
 	}
+	k.stack = stack[:0]
 }
 
 // clear returns the scratch clock, zeroed, for n actors.
@@ -183,35 +223,40 @@ func (k *seqClocks) clear(n int) []uint64 {
 	return k.have
 }
 
+// nextGen returns a fresh walk stamp, with marks for n changes.
+func (k *seqClocks) nextGen(n int) uint32 {
+	if len(k.mark) < n {
+		k.mark = append(k.mark, make([]uint32, n-len(k.mark))...)
+	}
+	if k.gen++; k.gen == 0 { // wrapped: forget every old mark
+		clear(k.mark)
+		k.gen = 1
+	}
+	return k.gen
+}
+
 // newerThan returns, in history order, the changes clock have does not
 // cover: it walks back from the heads through uncovered changes only, as
 // every change on a path from a head to an uncovered change is uncovered.
 func (k *seqClocks) newerThan(d *Doc, have []uint64) []format.ChangeHash {
-	if len(k.mark) < len(d.changes) {
-		k.mark = append(k.mark, make([]uint32, len(d.changes)-len(k.mark))...)
-	}
-	if k.gen++; k.gen == 0 {
-		clear(k.mark)
-		k.gen = 1
-	}
+	gen := k.nextGen(len(d.changes))
 	stack, found := k.stack[:0], k.found[:0]
-	push := func(h ChangeHash) {
-		i := d.byHash[h]
-		if k.mark[i] == k.gen || d.changes[i].seq <= have[k.actor[i]] {
+	push := func(i int) {
+		if k.mark[i] == gen || k.seq[i] <= have[k.actor[i]] {
 			return
 		}
-		k.mark[i] = k.gen
+		k.mark[i] = gen
 		stack = append(stack, i)
 	}
 	for _, h := range d.heads {
-		push(h)
+		push(d.byHash[h])
 	}
 	for len(stack) > 0 {
 		i := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		found = append(found, i)
-		for _, h := range d.changes[i].deps {
-			push(h)
+		for _, x := range k.deps[k.depAt[i]:k.depAt[i+1]] {
+			push(int(x))
 		}
 	}
 	slices.Sort(found)
@@ -223,8 +268,7 @@ func (k *seqClocks) newerThan(d *Doc, have []uint64) []format.ChangeHash {
 	return out
 }
 
-// turnOff drops the clocks; the document's history broke their rule or
-// outgrew the limit.
+// turnOff drops the clocks; the document's history broke their rule.
 func (k *seqClocks) turnOff() {
 	*k = seqClocks{off: true, limit: k.limit}
 }

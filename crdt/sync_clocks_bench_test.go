@@ -116,7 +116,7 @@ func BenchmarkHashesSince(b *testing.B) {
 			for b.Loop() {
 				g.HashesSince(since)
 			}
-			b.ReportMetric(float64(d.syncClocks.words), "clockwords")
+			b.ReportMetric(float64(len(d.syncClocks.kept[0].words)+len(d.syncClocks.kept[1].words)), "clockwords")
 		})
 	}
 }
@@ -169,4 +169,87 @@ func BenchmarkSyncEditOnLongHistory(b *testing.B) {
 		msgs += exchange()
 	}
 	b.ReportMetric(float64(msgs)/float64(b.N), "msgs/op")
+}
+
+// manyAuthorsHistory is the relay benchmark's shared document as one of
+// its clients sees it: 50 authors each overwriting their own key, each
+// seeing the others' changes 30 changes late (the changes in flight), so
+// a change depends on many concurrent heads. It returns the changes in
+// the order the hub took them.
+var manyAuthorsHistory = sync.OnceValues(func() ([][]byte, error) {
+	const authors, changes, lag = 50, 2000, 30
+	rng := rand.New(rand.NewPCG(7, 11))
+	docs := make([]*Doc, authors)
+	seen := make([]int, authors) // hub changes each author has applied
+	for i := range docs {
+		docs[i] = New()
+		if err := docs[i].SetActorID(fmt.Sprintf("%04x", i+1)); err != nil {
+			return nil, err
+		}
+	}
+	var hub [][]byte
+	for n := range changes {
+		i := rng.IntN(authors)
+		a := docs[i]
+		for ; seen[i] < len(hub)-lag; seen[i]++ {
+			if err := a.LoadIncremental(hub[seen[i]]); err != nil {
+				return nil, err
+			}
+		}
+		if err := a.RootMap().Set(fmt.Sprintf("client%d", i), int64(n)); err != nil {
+			return nil, err
+		}
+		h, err := a.Commit("")
+		if err != nil {
+			return nil, err
+		}
+		c, err := a.Change(h)
+		if err != nil {
+			return nil, err
+		}
+		hub = append(hub, c.Save())
+	}
+	return hub, nil
+})
+
+// BenchmarkManyAuthorsReceive is a client of the shared-document load:
+// it takes one change at a time from a 50-author history and asks which
+// changes its peer lacks since the heads before it, as it does to answer
+// every sync message. The client holds 64 such documents and takes turns
+// between them, so each one is cold in the cache as in the load. ns/op
+// is per change.
+func BenchmarkManyAuthorsReceive(b *testing.B) {
+	raw, err := manyAuthorsHistory()
+	if err != nil {
+		b.Fatal(err)
+	}
+	docs := make([]*Doc, 64)
+	fresh := func() {
+		for i := range docs {
+			docs[i] = New()
+		}
+	}
+	fresh()
+	n, k := 0, 0
+	for b.Loop() {
+		if k == len(docs) {
+			k, n = 0, n+1
+		}
+		if n == len(raw) {
+			b.StopTimer()
+			fresh()
+			n = 0
+			b.StartTimer()
+		}
+		d := docs[k]
+		k++
+		before := toFormatHashes(d.Heads())
+		if err := d.LoadIncremental(raw[n]); err != nil {
+			b.Fatal(err)
+		}
+		g := docGraph{d}
+		if got := g.HashesSince(before); len(before) > 0 && len(got) != 1 {
+			b.Fatalf("%d changes since the heads before one change", len(got))
+		}
+	}
 }
