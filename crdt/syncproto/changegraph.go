@@ -20,7 +20,7 @@ import (
 type ChangeGraph struct {
 	order   []format.ChangeHash // applied, dependencies first
 	applied map[format.ChangeHash]*graphChange
-	queue   map[format.ChangeHash]*graphChange // waiting for dependencies
+	queue   map[format.ChangeHash]*graphChange // waiting for dependencies; nil when none
 	heads   map[format.ChangeHash]struct{}
 	sorted  []format.ChangeHash // heads, sorted; nil when stale
 	bytes   int                 // raw bytes of applied changes
@@ -29,9 +29,12 @@ type ChangeGraph struct {
 }
 
 type graphChange struct {
-	raw   []byte // uncompressed change chunk
-	deps  []format.ChangeHash
-	index int // position in order, once applied
+	raw  []byte // uncompressed change chunk
+	deps []format.ChangeHash
+	// parents are the dependencies themselves, once applied: walks
+	// follow them rather than look every hash up.
+	parents []*graphChange
+	index   int // position in order, once applied
 	// actor is the author's number in the graph (see actorNumber), which
 	// is also its position in every clock.
 	actor int
@@ -47,7 +50,6 @@ var _ Graph = (*ChangeGraph)(nil)
 func NewChangeGraph() *ChangeGraph {
 	return &ChangeGraph{
 		applied: map[format.ChangeHash]*graphChange{},
-		queue:   map[format.ChangeHash]*graphChange{},
 		heads:   map[format.ChangeHash]struct{}{},
 		actors:  map[string]int{},
 	}
@@ -152,8 +154,8 @@ func (g *ChangeGraph) HashesSince(since []format.ChangeHash) []format.ChangeHash
 		heads = append(heads, g.applied[h].index)
 	}
 	found := history.NewerThan(heads, known, func(i int, visit func(int)) {
-		for _, d := range g.applied[g.order[i]].deps {
-			visit(g.applied[d].index)
+		for _, p := range g.applied[g.order[i]].parents {
+			visit(p.index)
 		}
 	})
 	out := make([]format.ChangeHash, len(found))
@@ -224,6 +226,9 @@ func (g *ChangeGraph) Apply(data []byte) error {
 			if len(c.Actors) > 0 {
 				gc.actor = g.actorNumber(c.Actors[0])
 			}
+			if g.queue == nil {
+				g.queue = map[format.ChangeHash]*graphChange{}
+			}
 			g.queue[c.Hash] = gc
 		}
 	}
@@ -260,6 +265,10 @@ func (g *ChangeGraph) drainQueue() {
 		}
 		delete(g.queue, h)
 		c.index = len(g.order)
+		c.parents = make([]*graphChange, len(c.deps))
+		for i, d := range c.deps {
+			c.parents[i] = g.applied[d]
+		}
 		g.applied[h] = c
 		g.order = append(g.order, h)
 		g.bytes += len(c.raw)
@@ -271,5 +280,8 @@ func (g *ChangeGraph) drainQueue() {
 		g.sorted = nil
 		ready = append(ready, waiting[h]...)
 		delete(waiting, h)
+	}
+	if len(g.queue) == 0 {
+		g.queue = nil // a map keeps its size once grown; most graphs wait for nothing
 	}
 }

@@ -46,8 +46,8 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 		k.maxSeq = append(k.maxSeq, 0)
 	}
 	clock := make([]uint64, len(k.maxSeq))
-	for _, d := range c.deps {
-		for i, v := range g.applied[d].clock {
+	for _, p := range c.parents {
+		for i, v := range p.clock {
 			clock[i] = max(clock[i], v)
 		}
 	}
@@ -120,9 +120,7 @@ func (g *ChangeGraph) newerThan(have []uint64) []format.ChangeHash {
 		}
 		k.mark[c.index] = k.epoch
 		found = append(found, c.index)
-		for _, d := range c.deps {
-			stack = append(stack, g.applied[d])
-		}
+		stack = append(stack, c.parents...)
 	}
 	slices.Sort(found)
 	out := make([]format.ChangeHash, len(found))
