@@ -81,7 +81,7 @@ func checkUnavailable(t *testing.T, l launcher) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := fetchDocs(ctx, c, []string{id}, caughtUp); !errors.Is(err, errUnavailable) {
+	if _, err := fetchDocs(ctx, c, []string{id}, false, caughtUp); !errors.Is(err, errUnavailable) {
 		t.Fatalf("fetch of an unknown document: %v, want errUnavailable", err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/commonplace/commonplace/crdt"
+	"github.com/commonplace/commonplace/crdt/syncproto"
 	"github.com/commonplace/commonplace/server/wire"
 )
 
@@ -58,14 +59,18 @@ type inbound struct {
 }
 
 // docState is a client's copy of one document and its sync state with the
-// server. observe runs with mu held after each sync message from the
-// server; unavailable runs when the server answers doc-unavailable.
+// server: a crdt document (doc, ss) for clients that edit, or a change
+// graph (graph, gs) for clients that only watch (replica.go says why).
+// observe runs with mu held after each sync message from the server;
+// unavailable runs when the server answers doc-unavailable.
 type docState struct {
 	id string
 
 	mu          sync.Mutex
 	doc         *crdt.Doc
 	ss          *crdt.SyncState
+	graph       *syncproto.ChangeGraph
+	gs          *syncproto.State
 	fetching    bool
 	observe     func(ds *docState, v serverView, at time.Time)
 	unavailable func(at time.Time)
@@ -226,14 +231,11 @@ func (c *client) handle(in inbound) error {
 		}
 		return nil
 	}
-	v, err := parseSyncHeader(in.data)
+	v, err := ds.receive(in.data)
 	if err != nil {
 		return fmt.Errorf("doc %s: %w", ds.id, err)
 	}
-	if _, err := ds.ss.ReceiveMessage(in.data); err != nil {
-		return fmt.Errorf("doc %s: receive sync message: %w", ds.id, err)
-	}
-	if ds.fetching && len(ds.doc.Heads()) > 0 {
+	if ds.fetching && len(ds.heads()) > 0 {
 		ds.fetching = false
 	}
 	if ds.observe != nil {
@@ -273,7 +275,7 @@ func (c *client) edit(ds *docState, mutate func(*crdt.Doc) error, record func(cr
 
 // sendLocked sends the next sync message for ds, if the sync state has one.
 func (c *client) sendLocked(ds *docState) error {
-	sm, ok := ds.ss.GenerateMessage()
+	data, ok := ds.next()
 	if !ok {
 		return nil
 	}
@@ -286,7 +288,7 @@ func (c *client) sendLocked(ds *docState) error {
 		SenderID:   c.peerID,
 		TargetID:   c.serverID,
 		DocumentID: ds.id,
-		Data:       sm.Bytes(),
+		Data:       data,
 	})
 }
 

@@ -92,7 +92,7 @@ func pushDocs(ctx context.Context, c *client, docs []*docState, window int) erro
 	l := newLatch(len(docs))
 	sem := make(chan struct{}, max(window, 1))
 	for _, ds := range docs {
-		want := ds.doc.Heads()
+		want := ds.heads()
 		l.watch(ds, func(_ *docState, v serverView) bool {
 			if sameHashes(v.Heads, want) || sameHashes(v.LastSync, want) {
 				<-sem
@@ -118,12 +118,16 @@ func pushDocs(ctx context.Context, c *client, docs []*docState, window int) erro
 
 // fetchDocs asks the server for documents the client does not have and
 // waits until done reports each complete. It returns their states in ids'
-// order.
-func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docState, v serverView) bool) ([]*docState, error) {
+// order: crdt documents when the client will edit them, change graphs
+// when it only watches.
+func fetchDocs(ctx context.Context, c *client, ids []string, edit bool, done func(ds *docState, v serverView) bool) ([]*docState, error) {
 	l := newLatch(len(ids))
 	out := make([]*docState, len(ids))
 	for i, id := range ids {
-		ds := newDocState(id, crdt.New(), true)
+		ds := newGraphState(id)
+		if edit {
+			ds = newDocState(id, crdt.New(), true)
+		}
 		l.watch(ds, done)
 		out[i] = ds
 	}
@@ -141,14 +145,14 @@ func fetchDocs(ctx context.Context, c *client, ids []string, done func(ds *docSt
 // hasHeads is a fetch condition: the client's copy has exactly want.
 func hasHeads(want map[string][]crdt.ChangeHash) func(*docState, serverView) bool {
 	return func(ds *docState, _ serverView) bool {
-		return sameHashes(ds.doc.Heads(), want[ds.id])
+		return sameHashes(ds.heads(), want[ds.id])
 	}
 }
 
 // caughtUp is a fetch condition for documents whose heads are not known in
 // advance: the client has something and the server reports the same heads.
 func caughtUp(ds *docState, v serverView) bool {
-	h := ds.doc.Heads()
+	h := ds.heads()
 	return len(h) > 0 && sameHashes(v.Heads, h)
 }
 

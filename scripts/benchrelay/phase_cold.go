@@ -56,7 +56,7 @@ func runCold(ctx context.Context, env *runEnv, fx *coldFixture) (coldResult, err
 	}
 	genStart := selfCPU()
 	start = time.Now()
-	if _, err := fetchDocs(ctx, fetcher, fx.ids, hasHeads(fx.heads)); err != nil {
+	if _, err := fetchDocs(ctx, fetcher, fx.ids, false, hasHeads(fx.heads)); err != nil {
 		return res, fmt.Errorf("cold fetch: %w", err)
 	}
 	elapsed := time.Since(start)

@@ -165,7 +165,7 @@ func connectEditors(ctx context.Context, env *runEnv, ids []string, heads map[st
 			}
 			e := &editor{c: c}
 			editors[i] = e
-			if e.docs, err = fetchDocs(ctx, c, ids, hasHeads(heads)); err != nil {
+			if e.docs, err = fetchDocs(ctx, c, ids, true, hasHeads(heads)); err != nil {
 				errs[i] = err
 				return
 			}
@@ -227,21 +227,25 @@ func verifyAcked(ctx context.Context, env *runEnv, ids []string, editors []*edit
 		return 0, err
 	}
 	defer c.close()
-	states, err := fetchDocs(ctx, c, ids, caughtUp)
+	states, err := fetchDocs(ctx, c, ids, false, caughtUp)
 	if err != nil {
 		return 0, err
 	}
 	lost := 0
 	for j, ds := range states {
 		ds.mu.Lock()
+		held, err := ds.held()
+		ds.mu.Unlock()
+		if err != nil {
+			return 0, err
+		}
 		for _, e := range editors {
 			for _, h := range e.chains[j].seen() {
-				if _, err := ds.doc.Change(h); err != nil {
+				if !held[h] {
 					lost++
 				}
 			}
 		}
-		ds.mu.Unlock()
 	}
 	return lost, nil
 }

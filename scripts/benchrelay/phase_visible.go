@@ -56,13 +56,13 @@ func runVisible(ctx context.Context, env *runEnv) (visibleResult, error) {
 		return res, fmt.Errorf("visible: %w", err)
 	}
 	defer reader.close()
-	rds, err := fetchDocs(ctx, reader, []string{id}, hasHeads(heads))
+	rds, err := fetchDocs(ctx, reader, []string{id}, false, hasHeads(heads))
 	if err != nil {
 		return res, fmt.Errorf("visible: %w", err)
 	}
 	rec := &recorder{}
 	ch := newChain(rec)
-	rds[0].setObserver(func(ds *docState, _ serverView, at time.Time) { ch.see(ds.doc.Heads(), at) })
+	rds[0].setObserver(func(ds *docState, _ serverView, at time.Time) { ch.see(ds.heads(), at) })
 
 	for k := range cfg.VisibleEdits {
 		var seen <-chan struct{}

@@ -29,11 +29,16 @@ func parseSyncHeader(b []byte) (serverView, error) {
 	if err != nil {
 		return serverView{}, fmt.Errorf("%w: %v", errSyncMessage, err)
 	}
+	return viewOf(m), nil
+}
+
+// viewOf is what decoded message m says about its sender's copy.
+func viewOf(m *syncproto.Message) serverView {
 	v := serverView{Heads: changeHashes(m.Heads)}
 	for _, h := range m.Have {
 		v.LastSync = append(v.LastSync, changeHashes(h.LastSync)...)
 	}
-	return v, nil
+	return v
 }
 
 func changeHashes[H ~[32]byte](hs []H) []crdt.ChangeHash {
