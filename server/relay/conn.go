@@ -35,6 +35,7 @@ type conn struct {
 	scratch []byte
 	s       *Server
 	ws      *websocket.Conn
+	net     *batchConn // under ws: lets the writer send queued frames together
 	token   access.Token
 	log     *slog.Logger
 	num     uint64
@@ -89,7 +90,8 @@ func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	ws, err := upgrader.Upgrade(w, r, nil)
+	bw := &batchWriter{ResponseWriter: w}
+	ws, err := upgrader.Upgrade(bw, r, nil)
 	if err != nil {
 		return // the upgrader has answered the client
 	}
@@ -101,7 +103,7 @@ func (s *Server) serveSync(w http.ResponseWriter, r *http.Request) {
 	}
 	s.nextConn++
 	c := &conn{
-		s: s, ws: ws, token: tok, num: s.nextConn,
+		s: s, ws: ws, net: bw.conn, token: tok, num: s.nextConn,
 		queue:     make(chan []byte, s.cfg.SendQueue),
 		readDone:  make(chan struct{}),
 		closing:   make(chan struct{}),
@@ -394,7 +396,7 @@ func (c *conn) writeLoop() {
 	for {
 		select {
 		case b := <-c.queue:
-			if !write(b) {
+			if !c.writeBatch(b, write) {
 				c.kill()
 				return
 			}
@@ -408,6 +410,30 @@ func (c *conn) writeLoop() {
 			return
 		}
 	}
+}
+
+// writeBatch writes b and whatever else is queued, up to maxBatchBytes,
+// and sends them in one system call.
+func (c *conn) writeBatch(b []byte, write func([]byte) bool) bool {
+	if len(b) >= maxBatchBytes {
+		return write(b)
+	}
+	c.net.hold()
+	ok, n := write(b), len(b)
+	for ok && n < maxBatchBytes {
+		select {
+		case b = <-c.queue:
+			ok, n = write(b), n+len(b)
+			continue
+		default:
+		}
+		break
+	}
+	if err := c.net.flush(); err != nil {
+		c.log.Debug("write", "err", err)
+		return false
+	}
+	return ok
 }
 
 // flush writes what is still queued, the final message if any, and a
