@@ -221,19 +221,46 @@ func (g *ChangeGraph) Apply(data []byte) error {
 		incoming = append(incoming, c)
 	}
 	for _, c := range incoming {
-		if _, ok := g.applied[c.Hash]; !ok {
-			gc := &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}
-			if len(c.Actors) > 0 {
-				gc.actor = g.actorNumber(c.Actors[0])
-			}
-			if g.queue == nil {
-				g.queue = map[format.ChangeHash]*graphChange{}
-			}
-			g.queue[c.Hash] = gc
+		if _, ok := g.applied[c.Hash]; ok {
+			continue
 		}
+		gc := &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}
+		if len(c.Actors) > 0 {
+			gc.actor = g.actorNumber(c.Actors[0])
+		}
+		if allKnown(g, c.Deps) {
+			// The usual case: changes arrive after their dependencies.
+			delete(g.queue, c.Hash) // an earlier copy may be waiting
+			g.apply(c.Hash, gc)
+			continue
+		}
+		if g.queue == nil {
+			g.queue = map[format.ChangeHash]*graphChange{}
+		}
+		g.queue[c.Hash] = gc
 	}
-	g.drainQueue()
+	if len(g.queue) > 0 {
+		g.drainQueue()
+	}
 	return nil
+}
+
+// apply adds change c, with hash h and every dependency applied.
+func (g *ChangeGraph) apply(h format.ChangeHash, c *graphChange) {
+	c.index = len(g.order)
+	c.parents = make([]*graphChange, len(c.deps))
+	for i, d := range c.deps {
+		c.parents[i] = g.applied[d]
+	}
+	g.applied[h] = c
+	g.order = append(g.order, h)
+	g.bytes += len(c.raw)
+	g.clocks.add(g, c)
+	for _, d := range c.deps {
+		delete(g.heads, d)
+	}
+	g.heads[h] = struct{}{}
+	g.sorted = nil
 }
 
 // drainQueue applies queued changes whose dependencies are all applied,
@@ -264,20 +291,7 @@ func (g *ChangeGraph) drainQueue() {
 			continue
 		}
 		delete(g.queue, h)
-		c.index = len(g.order)
-		c.parents = make([]*graphChange, len(c.deps))
-		for i, d := range c.deps {
-			c.parents[i] = g.applied[d]
-		}
-		g.applied[h] = c
-		g.order = append(g.order, h)
-		g.bytes += len(c.raw)
-		g.clocks.add(g, c)
-		for _, d := range c.deps {
-			delete(g.heads, d)
-		}
-		g.heads[h] = struct{}{}
-		g.sorted = nil
+		g.apply(h, c)
 		ready = append(ready, waiting[h]...)
 		delete(waiting, h)
 	}

@@ -91,3 +91,53 @@ func TestAppliedFromCountsNewChanges(t *testing.T) {
 		t.Fatalf("Concat of every change did not rebuild the graph")
 	}
 }
+
+// TestApplyOutOfOrder delivers a three-change chain in every order and in
+// overlapping batches, repeats included: each change is applied once,
+// after its dependencies, and nothing is left waiting.
+func TestApplyOutOfOrder(t *testing.T) {
+	a1 := synthChange([]byte("a1"), 1, 1, nil)
+	h1 := chunkHashOf(t, a1)
+	a2 := synthChange([]byte("a1"), 2, 2, []format.ChangeHash{h1})
+	h2 := chunkHashOf(t, a2)
+	a3 := synthChange([]byte("a1"), 3, 3, []format.ChangeHash{h2})
+	cat := func(cs ...[]byte) []byte { return slices.Concat(cs...) }
+	tests := []struct {
+		name    string
+		batches [][]byte
+	}{
+		{"in order, one batch", [][]byte{cat(a1, a2, a3)}},
+		{"reversed, one batch", [][]byte{cat(a3, a2, a1)}},
+		{"reversed, one at a time", [][]byte{a3, a2, a1}},
+		{"a waiting change arrives again with its dependency", [][]byte{a2, cat(a1, a2), a3}},
+		{"repeats everywhere", [][]byte{a3, cat(a3, a1), cat(a2, a2, a3, a1)}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			g := NewChangeGraph()
+			for _, b := range tc.batches {
+				if err := g.Apply(b); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := g.AppliedFrom(0); len(got) != 3 || got[0] != h1 || got[1] != h2 {
+				t.Fatalf("applied %d changes: %x", len(got), got)
+			}
+			if g.Queued() != 0 {
+				t.Fatalf("%d changes still waiting", g.Queued())
+			}
+			if heads := g.Heads(); len(heads) != 1 || heads[0] != g.AppliedFrom(2)[0] {
+				t.Fatalf("heads %x", heads)
+			}
+		})
+	}
+}
+
+func chunkHashOf(t *testing.T, chunk []byte) format.ChangeHash {
+	t.Helper()
+	c, err := format.DecodeChangeHeader(chunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Hash
+}
