@@ -246,25 +246,30 @@ func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 		}
 		c.Actors = append(c.Actors, a)
 	}
-	hs, err := readColumnHeaders(&r)
-	if err != nil {
-		return nil, fmt.Errorf("op columns: %w", err)
-	}
-	budget := 0
-	cs, err := readColumnData(&r, hs, false, &budget)
-	if err != nil {
+	var cs columnSet
+	if withOps {
+		hs, err := readColumnHeaders(&r)
+		if err != nil {
+			return nil, fmt.Errorf("op columns: %w", err)
+		}
+		budget := 0
+		if cs, err = readColumnData(&r, hs, false, &budget); err != nil {
+			return nil, fmt.Errorf("op columns: %w", err)
+		}
+	} else if err := skipChangeColumns(&r); err != nil {
 		return nil, fmt.Errorf("op columns: %w", err)
 	}
 	if !r.done() {
 		c.Extra = append([]byte{}, r.b[r.off:]...)
 	}
-	if withOps {
-		if c.Ops, err = decodeOps(cs, changeOps, len(c.Actors), rowLimit(len(data))); err != nil {
-			return nil, err
-		}
-		if len(c.Ops) == 0 {
-			c.Ops = nil
-		}
+	if !withOps {
+		return c, nil
+	}
+	if c.Ops, err = decodeOps(cs, changeOps, len(c.Actors), rowLimit(len(data))); err != nil {
+		return nil, err
+	}
+	if len(c.Ops) == 0 {
+		c.Ops = nil
 	}
 	return c, nil
 }

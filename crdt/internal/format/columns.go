@@ -101,34 +101,80 @@ type columnHeader struct {
 // readColumnHeaders reads a column table: a count, then (spec, length)
 // pairs. Specifications must be strictly increasing, ignoring the deflate bit.
 func readColumnHeaders(r *reader) ([]columnHeader, error) {
+	var hs []columnHeader
+	err := walkColumnHeaders(r, func(n int, h columnHeader) error {
+		if hs == nil {
+			hs = make([]columnHeader, 0, n)
+		}
+		hs = append(hs, h)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if hs == nil {
+		hs = []columnHeader{}
+	}
+	return hs, nil
+}
+
+// walkColumnHeaders reads a column table as readColumnHeaders does,
+// calling visit with the table's size and each header instead of keeping
+// them.
+func walkColumnHeaders(r *reader, visit func(n int, h columnHeader) error) error {
 	n, err := r.count(2)
 	if err != nil {
-		return nil, fmt.Errorf("column count: %w", err)
+		return fmt.Errorf("column count: %w", err)
 	}
-	hs := make([]columnHeader, n)
 	var total uint64
-	for i := range hs {
+	var prev uint32
+	for i := range n {
 		s, err := r.uleb()
 		if err != nil {
-			return nil, fmt.Errorf("column %d spec: %w", i, err)
+			return fmt.Errorf("column %d spec: %w", i, err)
 		}
 		if s > 0xffffffff {
-			return nil, fmt.Errorf("column %d spec %d: %w", i, s, ErrOverflow)
+			return fmt.Errorf("column %d spec %d: %w", i, s, ErrOverflow)
 		}
 		l, err := r.uleb()
 		if err != nil {
-			return nil, fmt.Errorf("column %d length: %w", i, err)
+			return fmt.Errorf("column %d length: %w", i, err)
 		}
-		if i > 0 && uint32(s)&^deflateBit <= hs[i-1].spec&^deflateBit {
-			return nil, fmt.Errorf("column %d spec %#x not after %#x: %w", i, s, hs[i-1].spec, ErrCorrupt)
+		if i > 0 && uint32(s)&^deflateBit <= prev&^deflateBit {
+			return fmt.Errorf("column %d spec %#x not after %#x: %w", i, s, prev, ErrCorrupt)
 		}
 		total += l
 		if l > uint64(len(r.b)) || total > uint64(len(r.b)) {
-			return nil, fmt.Errorf("column %d length %d exceeds input: %w", i, l, ErrTruncated)
+			return fmt.Errorf("column %d length %d exceeds input: %w", i, l, ErrTruncated)
 		}
-		hs[i] = columnHeader{uint32(s), l}
+		prev = uint32(s)
+		if err := visit(n, columnHeader{uint32(s), l}); err != nil {
+			return err
+		}
 	}
-	return hs, nil
+	return nil
+}
+
+// skipChangeColumns checks a change's column table and steps over the
+// column data, refusing what readColumnHeaders and readColumnData would
+// refuse in a change, without keeping either: for readers that want a
+// change's header only.
+func skipChangeColumns(r *reader) error {
+	var total uint64
+	err := walkColumnHeaders(r, func(_ int, h columnHeader) error {
+		if h.spec&deflateBit != 0 {
+			return fmt.Errorf("column %#x is deflated in a change: %w", h.spec, ErrCorrupt)
+		}
+		total += h.length
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := r.take(total); err != nil {
+		return fmt.Errorf("column data: %w", err)
+	}
+	return nil
 }
 
 // readColumnData slices the column data that follows the headers, inflating
