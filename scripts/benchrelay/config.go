@@ -26,6 +26,7 @@ type config struct {
 	Window       int
 	Workers      int
 	Settle       time.Duration
+	WarmupDocs   int
 }
 
 // fullConfig is the load the goals are stated against.
@@ -34,7 +35,7 @@ func fullConfig() config {
 		ColdDocs: 1000, ColdChanges: 50,
 		Clients: 50, SharedDocs: 20, SharedDuration: 20 * time.Second, AckTimeout: 30 * time.Second,
 		VisibleEdits: 100, VisibleGap: 150 * time.Millisecond, VisibleTimeout: 10 * time.Second,
-		PhaseTimeout: 5 * time.Minute, Window: 100, Workers: 2, Settle: 2 * time.Second,
+		PhaseTimeout: 5 * time.Minute, Window: 100, Workers: 2, Settle: 2 * time.Second, WarmupDocs: 1000,
 	}
 }
 
@@ -67,6 +68,7 @@ func (cfg *config) register(fs *flag.FlagSet) {
 	fs.IntVar(&cfg.Window, "push-window", cfg.Window, "documents in flight while preloading")
 	fs.IntVar(&cfg.Workers, "workers", cfg.Workers, "message-handling goroutines per client")
 	fs.DurationVar(&cfg.Settle, "settle", cfg.Settle, "pause between preloading and the cold fetch")
+	fs.IntVar(&cfg.WarmupDocs, "warmup-docs", cfg.WarmupDocs, "documents a throwaway client fetches after the pause, before the timed cold fetch")
 }
 
 // summary is cfg as the JSON report shows it, durations as text.
@@ -79,6 +81,7 @@ func (cfg config) summary() map[string]any {
 		"visible_edits": cfg.VisibleEdits, "visible_gap": cfg.VisibleGap.String(),
 		"visible_timeout": cfg.VisibleTimeout.String(), "phase_timeout": cfg.PhaseTimeout.String(),
 		"push_window": cfg.Window, "workers_per_client": cfg.Workers, "settle": cfg.Settle.String(),
+		"warmup_docs": cfg.WarmupDocs,
 	}
 }
 
@@ -95,6 +98,8 @@ func (cfg config) validate() error {
 		return fmt.Errorf("durations and timeouts must be positive")
 	case cfg.Window < 1 || cfg.Workers < 1:
 		return fmt.Errorf("-push-window and -workers must be at least 1")
+	case cfg.WarmupDocs < 0:
+		return fmt.Errorf("-warmup-docs must be at least 0")
 	}
 	return nil
 }
