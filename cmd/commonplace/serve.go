@@ -64,7 +64,7 @@ func serveFlags(fs *flag.FlagSet) *serveConfig {
 	fs.DurationVar(&c.readTimeout, "read-timeout", 0, "how long a client may stay silent, pongs included, before it is dropped (default 3 × --ping-interval)")
 	fs.Float64Var(&c.rateLimit, "rate-limit", 5000, "messages per second one connection may send, sustained")
 	fs.IntVar(&c.rateBurst, "rate-burst", 20000, "messages one connection may send in a burst")
-	fs.DurationVar(&c.docIdleTimeout, "doc-idle-timeout", 15*time.Second, "how long a document nobody has open stays in memory")
+	fs.DurationVar(&c.docIdleTimeout, "doc-idle-timeout", 5*time.Second, "how long a document nobody has open stays in memory")
 	fs.IntVar(&c.warmDocuments, "warm-documents", 64, "documents that keep the engine's copy in memory between changes (the others keep only their changes and rebuild it on the next)")
 	fs.IntVar(&c.compactAfter, "compact-after", 0, "incremental chunks of a document that trigger a compaction into one snapshot (default: the relay's)")
 	fs.DurationVar(&c.gcInterval, "gc-interval", 10*time.Minute, "how often to reclaim space in the store's value log (0 disables)")

@@ -52,8 +52,10 @@ type Config struct {
 	RateLimit float64
 	RateBurst int
 	// DocIdleTimeout is how long a document nobody has open stays in
-	// memory (default 15 s: reloading is one store read and a parse of
-	// its changes, so there is little to gain from keeping it longer).
+	// memory (default 5 s: long enough for a client's reconnect, while
+	// reloading is one store read and a parse of its changes, so there is
+	// little to gain from keeping it longer, and memory a relay keeps for
+	// documents nobody has open is memory its active ones cannot use).
 	DocIdleTimeout time.Duration
 	// WarmDocuments is how many documents keep the engine's copy in
 	// memory between changes (default 64); the others keep only their
@@ -115,7 +117,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.RateBurst = 20000
 	}
 	if c.DocIdleTimeout <= 0 {
-		c.DocIdleTimeout = 15 * time.Second
+		c.DocIdleTimeout = 5 * time.Second
 	}
 	if c.WarmDocuments <= 0 {
 		c.WarmDocuments = 64
