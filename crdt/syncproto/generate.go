@@ -54,6 +54,9 @@ func Generate(g Graph, s *State) (*Message, bool) {
 		if s.InFlight {
 			return nil, false
 		}
+		if s.Quiet && quietAnswer(s, sent, ourNeed) {
+			return nil, false
+		}
 	}
 
 	if wholeDocument {
@@ -86,6 +89,21 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	}
 	s.InFlight = true
 	return msg, true
+}
+
+// quietAnswer reports whether an answer to the peer could tell it
+// nothing, so a relay (State.Quiet) may leave it out. Automerge answers
+// every message whose heads differ from ours; on a document many peers
+// edit at once, that is mostly answers to acknowledgements, each carrying
+// heads already on their way to the peer. Generate asks only once our
+// heads are those we last sent. Then, with no changes to send, nothing
+// the peer asked for and nothing to ask for (we hold all of its heads),
+// an answer would carry those heads again, and a summary of our changes
+// the peer has no use for, as it holds nothing we lack. The peer loses nothing: what it lacks was sent with those
+// heads, and if a false positive of its filter hid a change from that
+// message, those heads are what tell it to ask, and it will.
+func quietAnswer(s *State, sent, ourNeed []format.ChangeHash) bool {
+	return s.Received && len(sent) == 0 && len(ourNeed) == 0 && len(s.TheirNeed) == 0
 }
 
 // resetMessage asks the peer to forget our last sync: an empty have.

@@ -36,6 +36,10 @@ type State struct {
 	PeerFlagsSeen         bool // peer understands TypeV2 messages
 	PeerSupportsSyncReset bool
 	PeerReadOnly          bool
+
+	// Quiet, which a relay sets, leaves out answers that could tell the
+	// peer nothing: see Generate. Automerge's peers leave it unset.
+	Quiet bool
 }
 
 // NewState returns the state for a fresh connection with a peer.

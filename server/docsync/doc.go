@@ -227,6 +227,7 @@ func (d *Document) open(p PeerID) *syncproto.State {
 	s, ok := d.peers[p]
 	if !ok {
 		s = syncproto.NewState()
+		s.Quiet = true // a relay answers only when the answer tells the peer something
 		d.peers[p] = s
 		d.order = append(d.order, p)
 	}
