@@ -391,7 +391,23 @@ func TestSlowUploadNotCutOff(t *testing.T) {
 		}
 		return slowConn{Conn: nc, piece: 2 << 10, pause: 10 * time.Millisecond}, nil
 	}}
-	c := e.connectDialer(tok, "peer-slow-uplink", &d)
+	ws, _, err := d.Dial(e.url(tok), nil)
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	// A browser answers a ping once its current frame is out, however
+	// long that takes. gorilla's default handler gives its pong a second,
+	// and this client's own upload holds the write lock for about two:
+	// a pong that gets the lock just before its deadline then fails on
+	// this link, and the client, not the relay, ends the connection.
+	ws.SetPingHandler(func(data string) error {
+		err := ws.WriteControl(websocket.PongMessage, []byte(data), time.Now().Add(time.Minute))
+		if errors.Is(err, websocket.ErrCloseSent) {
+			return nil
+		}
+		return err
+	})
+	c := e.joinOn(ws, "peer-slow-uplink", nil)
 	big := make([]byte, 200<<10)
 	_, _ = rand.Read(big)
 	id := newDocID()
