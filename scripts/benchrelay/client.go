@@ -86,7 +86,7 @@ func newDocState(id string, doc *crdt.Doc, fetching bool) *docState {
 // workers goroutines handle the frames it reads, each owning a share of
 // the documents; with none, the read loop handles every frame itself.
 func dial(ctx context.Context, url string, codec *wire.Codec, workers int) (*client, error) {
-	d := websocket.Dialer{HandshakeTimeout: 60 * time.Second}
+	d := websocket.Dialer{HandshakeTimeout: 60 * time.Second, NetDialContext: dialHold}
 	conn, _, err := d.DialContext(ctx, url, nil)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", url, err)
