@@ -7,9 +7,10 @@ import "runtime/debug"
 // and with the automerge-go engine most of the rest is C memory that Go
 // frees only through finalizers after a collection: the Go pacer does not
 // see it, so at the default of 100 it piles up between collections.
-// Collecting at half the live heap keeps the resident set near what is in
-// use, for a few percent more CPU (docs/BENCHMARKS.md has the figures).
-const serveGCPercent = 50
+// Collecting at a third of the live heap keeps the resident set near what
+// is in use; in the relay benchmark 35 cost no CPU per edit that runs
+// could tell from 50, and took ~10 MiB off the peak (docs/BENCHMARKS.md).
+const serveGCPercent = 35
 
 // tuneMemory sets the process up for a long-running relay: the collector
 // target (unless the operator set GOGC) and, where the C allocator

@@ -33,7 +33,7 @@ type Options struct {
 	// so the store is read when a document loads, not per message.
 	CacheBytes int64
 	// MemTableBytes is the size of one memtable (Badger keeps up to two
-	// in memory); 0 means 8 MiB.
+	// in memory, and maps each one's write-ahead log); 0 means 4 MiB.
 	MemTableBytes int64
 
 	// valueLogFileSize overrides valueLogFileSize in tests that need many
@@ -44,7 +44,7 @@ type Options struct {
 // Defaults for a small relay.
 const (
 	defaultCacheBytes    = 8 << 20
-	defaultMemTableBytes = 8 << 20
+	defaultMemTableBytes = 4 << 20
 	// Values larger than this go to the value log, keeping the LSM tree
 	// (and so compaction work and the index cache) small.
 	valueThreshold = 1 << 10
