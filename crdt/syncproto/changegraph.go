@@ -32,8 +32,10 @@ type graphChange struct {
 	raw  []byte // uncompressed change chunk
 	deps []format.ChangeHash
 	// parents are the dependencies themselves, once applied: walks
-	// follow them rather than look every hash up.
+	// follow them rather than look every hash up. A change with one
+	// dependency, the usual case, keeps it in parent, not an allocation.
 	parents []*graphChange
+	parent  [1]*graphChange
 	index   int // position in order, once applied
 	// actor is the author's number in the graph (see actorNumber), which
 	// is also its position in every clock.
@@ -200,7 +202,7 @@ func (g *ChangeGraph) Apply(data []byte) error {
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	var incoming []*format.Change
+	incoming := make([]*format.Change, 0, len(chunks))
 	for i, ch := range chunks {
 		if ch.Type == format.ChunkDocument {
 			doc, err := format.LazyDocumentFromChunk(ch)
@@ -214,7 +216,7 @@ func (g *ChangeGraph) Apply(data []byte) error {
 			incoming = append(incoming, chs...)
 			continue
 		}
-		c, err := format.DecodeChangeHeader(ch.Bytes)
+		c, err := format.ChangeHeaderFromChunk(ch)
 		if err != nil {
 			return fmt.Errorf("apply chunk %d: %w", i, err)
 		}
@@ -248,9 +250,16 @@ func (g *ChangeGraph) Apply(data []byte) error {
 // apply adds change c, with hash h and every dependency applied.
 func (g *ChangeGraph) apply(h format.ChangeHash, c *graphChange) {
 	c.index = len(g.order)
-	c.parents = make([]*graphChange, len(c.deps))
-	for i, d := range c.deps {
-		c.parents[i] = g.applied[d]
+	switch len(c.deps) {
+	case 0:
+	case 1:
+		c.parent[0] = g.applied[c.deps[0]]
+		c.parents = c.parent[:]
+	default:
+		c.parents = make([]*graphChange, len(c.deps))
+		for i, d := range c.deps {
+			c.parents[i] = g.applied[d]
+		}
 	}
 	g.applied[h] = c
 	g.order = append(g.order, h)

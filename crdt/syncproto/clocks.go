@@ -11,6 +11,9 @@ import (
 // and HashesSince walks instead.
 const maxClockWords = 1 << 20
 
+// clockBlockWords is the size of the blocks clocks are carved from.
+const clockBlockWords = 512
+
 // clocks are vector clocks of a ChangeGraph's changes: for each change,
 // the highest sequence number of every author among it and its
 // ancestors. Automerge numbers each author's changes 1, 2, 3… and each
@@ -30,6 +33,7 @@ type clocks struct {
 	// relay calls several times per message. mark[i] == epoch means
 	// change i was seen by the current walk.
 	have  []uint64
+	block []uint64 // where alloc carves the next clocks from
 	mark  []uint32
 	epoch uint32
 	stack []*graphChange
@@ -45,7 +49,7 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 	for len(k.maxSeq) <= a {
 		k.maxSeq = append(k.maxSeq, 0)
 	}
-	clock := make([]uint64, len(k.maxSeq))
+	clock := k.alloc(len(k.maxSeq))
 	for _, p := range c.parents {
 		for i, v := range p.clock {
 			clock[i] = max(clock[i], v)
@@ -63,8 +67,23 @@ func (k *clocks) add(g *ChangeGraph, c *graphChange) {
 	}
 }
 
+// alloc returns n zeroed words for a clock, carved from a block shared
+// with other clocks: one allocation per many changes instead of one per
+// change. Blocks start small and double up to clockBlockWords, so a
+// small graph wastes little. A block stays alive while any clock in it
+// does, which is the graph's lifetime.
+func (k *clocks) alloc(n int) []uint64 {
+	if len(k.block)+n > cap(k.block) {
+		size := min(max(2*cap(k.block), 16), clockBlockWords)
+		k.block = make([]uint64, 0, max(size, n))
+	}
+	start := len(k.block)
+	k.block = k.block[:start+n]
+	return k.block[start : start+n : start+n]
+}
+
 func (k *clocks) turnOff(g *ChangeGraph) {
-	k.off, k.maxSeq, k.words, k.mark = true, nil, 0, nil
+	k.off, k.maxSeq, k.words, k.mark, k.block = true, nil, 0, nil, nil
 	for _, c := range g.applied {
 		c.clock = nil
 	}

@@ -144,6 +144,17 @@ func decodeChange(b []byte, withOps bool) (*Change, error) {
 	return changeFromChunk(ch, withOps)
 }
 
+// ChangeHeaderFromChunk is DecodeChangeHeader for a chunk ReadChunk or
+// SplitChunks already read (and checked): the chunk is not read, nor its
+// hash computed, a second time.
+func ChangeHeaderFromChunk(ch Chunk) (*Change, error) {
+	c, err := changeFromChunk(ch, false)
+	if err != nil {
+		return nil, fmt.Errorf("decode change header: %w", err)
+	}
+	return c, nil
+}
+
 // ChangeFromChunk decodes a change or compressed change chunk returned by
 // ReadChunk or SplitChunks.
 func ChangeFromChunk(ch Chunk) (*Change, error) {
@@ -191,6 +202,8 @@ func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
 	return c, nil
 }
 
+// parseChangeBody parses a change chunk's data. data must belong to the
+// change (changeFromChunk passes its own copy): actors are views into it.
 func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 	r := reader{b: data}
 	c := &Change{}
@@ -205,7 +218,7 @@ func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 			copy(c.Deps[i][:], h)
 		}
 	}
-	author, err := readActor(&r)
+	author, err := readOwnedActor(&r)
 	if err != nil {
 		return nil, fmt.Errorf("author: %w", err)
 	}
@@ -240,7 +253,7 @@ func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 	c.Actors = make([][]byte, 1, n+1)
 	c.Actors[0] = author
 	for i := 0; i < n; i++ {
-		a, err := readActor(&r)
+		a, err := readOwnedActor(&r)
 		if err != nil {
 			return nil, fmt.Errorf("actor %d: %w", i+1, err)
 		}
@@ -274,13 +287,24 @@ func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 	return c, nil
 }
 
-// readActor reads a length-prefixed actor ID, copying it out of the input.
-func readActor(r *reader) ([]byte, error) {
+// readOwnedActor reads a length-prefixed actor ID as a capped view of the
+// input, for input the change owns (parseChangeBody reads the change's own
+// copy of its chunk, so its actors need no copy of their own).
+func readOwnedActor(r *reader) ([]byte, error) {
 	n, err := r.uleb()
 	if err != nil {
 		return nil, err
 	}
 	b, err := r.take(n)
+	if err != nil {
+		return nil, err
+	}
+	return b[:len(b):len(b)], nil
+}
+
+// readActor reads a length-prefixed actor ID, copying it out of the input.
+func readActor(r *reader) ([]byte, error) {
+	b, err := readOwnedActor(r)
 	if err != nil {
 		return nil, err
 	}

@@ -46,6 +46,11 @@ func FuzzDecodeChange(f *testing.F) {
 		if c2, err := DecodeChangeHeader(b); err != nil || c2.Hash != c.Hash {
 			t.Fatalf("header decode disagrees: %v", err)
 		}
+		if ch, _, err := ReadChunk(b); err != nil {
+			t.Fatalf("chunk of a decoded change does not read: %v", err)
+		} else if c3, err := ChangeHeaderFromChunk(ch); err != nil || c3.Hash != c.Hash || c3.Seq != c.Seq || len(c3.Deps) != len(c.Deps) {
+			t.Fatalf("header decode from the read chunk disagrees: %v", err)
+		}
 		c.Raw = nil
 		enc, err := EncodeChange(c)
 		if err != nil {
