@@ -230,7 +230,7 @@ func (g *ChangeGraph) Apply(data []byte) error {
 		if len(c.Actors) > 0 {
 			gc.actor = g.actorNumber(c.Actors[0])
 		}
-		if allKnown(g, c.Deps) {
+		if g.link(gc) {
 			// The usual case: changes arrive after their dependencies.
 			delete(g.queue, c.Hash) // an earlier copy may be waiting
 			g.apply(c.Hash, gc)
@@ -247,20 +247,35 @@ func (g *ChangeGraph) Apply(data []byte) error {
 	return nil
 }
 
-// apply adds change c, with hash h and every dependency applied.
-func (g *ChangeGraph) apply(h format.ChangeHash, c *graphChange) {
-	c.index = len(g.order)
+// link points c at its applied dependencies and reports whether all of
+// them are applied; each is looked up once, for the check and the link.
+func (g *ChangeGraph) link(c *graphChange) bool {
 	switch len(c.deps) {
 	case 0:
+		c.parents = nil
+		return true
 	case 1:
-		c.parent[0] = g.applied[c.deps[0]]
+		p := g.applied[c.deps[0]]
+		if p == nil {
+			return false
+		}
+		c.parent[0] = p
 		c.parents = c.parent[:]
-	default:
-		c.parents = make([]*graphChange, len(c.deps))
-		for i, d := range c.deps {
-			c.parents[i] = g.applied[d]
+		return true
+	}
+	parents := make([]*graphChange, len(c.deps))
+	for i, d := range c.deps {
+		if parents[i] = g.applied[d]; parents[i] == nil {
+			return false
 		}
 	}
+	c.parents = parents
+	return true
+}
+
+// apply adds change c, with hash h, once link has found every dependency.
+func (g *ChangeGraph) apply(h format.ChangeHash, c *graphChange) {
+	c.index = len(g.order)
 	g.applied[h] = c
 	g.order = append(g.order, h)
 	g.bytes += len(c.raw)
@@ -296,7 +311,7 @@ func (g *ChangeGraph) drainQueue() {
 		h := ready[len(ready)-1]
 		ready = ready[:len(ready)-1]
 		c := g.queue[h]
-		if c == nil || !allKnown(g, c.deps) {
+		if c == nil || !g.link(c) {
 			continue
 		}
 		delete(g.queue, h)

@@ -99,9 +99,10 @@ func Generate(g Graph, s *State) (*Message, bool) {
 // heads are those we last sent. Then, with no changes to send, nothing
 // the peer asked for and nothing to ask for (we hold all of its heads),
 // an answer would carry those heads again, and a summary of our changes
-// the peer has no use for, as it holds nothing we lack. The peer loses nothing: what it lacks was sent with those
-// heads, and if a false positive of its filter hid a change from that
-// message, those heads are what tell it to ask, and it will.
+// the peer has no use for, as it holds nothing we lack. The peer loses
+// nothing: what it lacks was sent with those heads, and if a false
+// positive of its filter hid a change from that message, those heads are
+// what tell it to ask, and it will.
 func quietAnswer(s *State, sent, ourNeed []format.ChangeHash) bool {
 	return s.Received && len(sent) == 0 && len(ourNeed) == 0 && len(s.TheirNeed) == 0
 }
