@@ -93,9 +93,9 @@ func (b *Bloom) appendTo(dst []byte) []byte {
 	if b.Entries == 0 {
 		return dst
 	}
-	dst = appendUvarint(dst, uint64(b.Entries))
-	dst = appendUvarint(dst, uint64(b.BitsPerEntry))
-	dst = appendUvarint(dst, uint64(b.Probes))
+	dst = format.AppendUleb(dst, uint64(b.Entries))
+	dst = format.AppendUleb(dst, uint64(b.BitsPerEntry))
+	dst = format.AppendUleb(dst, uint64(b.Probes))
 	return append(dst, b.Bits...)
 }
 
@@ -104,8 +104,8 @@ func (b *Bloom) encodedLen() int {
 	if b.Entries == 0 {
 		return 0
 	}
-	return uvarintLen(uint64(b.Entries)) + uvarintLen(uint64(b.BitsPerEntry)) +
-		uvarintLen(uint64(b.Probes)) + len(b.Bits)
+	return format.UlebSize(uint64(b.Entries)) + format.UlebSize(uint64(b.BitsPerEntry)) +
+		format.UlebSize(uint64(b.Probes)) + len(b.Bits)
 }
 
 // decodeBloom reads a filter from its own length-delimited section. Bytes
@@ -135,13 +135,4 @@ func decodeBloom(section []byte) (Bloom, error) {
 	}
 	b.Bits = bits
 	return b, nil
-}
-
-func uvarintLen(v uint64) int {
-	n := 1
-	for v >= 0x80 {
-		v >>= 7
-		n++
-	}
-	return n
 }

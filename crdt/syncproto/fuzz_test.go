@@ -37,6 +37,9 @@ func FuzzDecodeMessage(f *testing.F) {
 			return
 		}
 		enc := m.Encode()
+		if m.Size() != len(enc) {
+			t.Fatalf("Size %d, encoding has %d bytes", m.Size(), len(enc))
+		}
 		m2, err := DecodeMessage(enc)
 		if err != nil {
 			t.Fatalf("re-encoded message does not decode: %v", err)

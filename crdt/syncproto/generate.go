@@ -72,7 +72,8 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	}
 	s.HaveResponded = true
 	s.LastSentHeads = ourHeads
-	if s.SentHashes == nil {
+	if len(s.SentHashes) == 0 && len(sent) > 0 {
+		// Sized once: a whole document would otherwise grow it step by step.
 		s.SentHashes = make(map[format.ChangeHash]struct{}, len(sent))
 	}
 	for _, h := range sent {
@@ -128,29 +129,23 @@ func makeHave(g Graph, lastSync []format.ChangeHash) Have {
 // as a saved document when the graph can save one.
 func putWholeDocument(g Graph, msg *Message, all []format.ChangeHash) {
 	msg.Type = TypeV2
-	var data []byte
-	switch saver, ok := g.(DocumentSaver); {
+	saver, ok := g.(DocumentSaver)
+	switch {
 	case len(all) == 0:
 		// Nothing to send. Rust sends its empty document here; an empty
 		// change list says the same in fewer bytes.
 	case ok:
-		data = saver.SaveDocument()
+		msg.Changes = [][]byte{saver.SaveDocument()}
 	default:
-		data = concatChanges(g, all)
-	}
-	if len(data) > 0 {
-		msg.Changes = [][]byte{data}
+		putChanges(g, msg, all)
 	}
 }
 
-// putChanges adds the chunks of hashes to msg: one chunk each in TypeV1,
-// concatenated into one in TypeV2.
+// putChanges adds the chunks of hashes to msg, each as the graph holds
+// it: Encode writes them as one chunk each in TypeV1, as one joined chunk
+// in TypeV2.
 func putChanges(g Graph, msg *Message, hashes []format.ChangeHash) {
 	if len(hashes) == 0 {
-		return
-	}
-	if msg.Type == TypeV2 {
-		msg.Changes = [][]byte{concatChanges(g, hashes)}
 		return
 	}
 	msg.Changes = make([][]byte, 0, len(hashes))
@@ -159,18 +154,11 @@ func putChanges(g Graph, msg *Message, hashes []format.ChangeHash) {
 	}
 }
 
+// concatChanges returns a new slice holding the chunks of hashes.
 func concatChanges(g Graph, hashes []format.ChangeHash) []byte {
-	raws := make([][]byte, len(hashes))
-	n := 0
-	for i, h := range hashes {
-		raws[i] = g.RawChange(h)
-		n += len(raws[i])
-	}
-	out := make([]byte, 0, n)
-	for _, r := range raws {
-		out = append(out, r...)
-	}
-	return out
+	m := Message{Type: TypeV2}
+	putChanges(g, &m, hashes)
+	return slices.Concat(m.Changes...)
 }
 
 // hashesToSend picks the changes the peer lacks: every change since the

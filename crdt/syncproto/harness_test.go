@@ -42,13 +42,13 @@ func (p *protoPeer) Reconnect()        { p.s = NewState() }
 func synthChange(actor []byte, seq, startOp uint64, deps []format.ChangeHash) []byte {
 	body := appendHashes(nil, sortedUnique(slices.Clone(deps)))
 	body = appendPrefixed(body, actor)
-	body = appendUvarint(body, seq)
-	body = appendUvarint(body, startOp)
-	body = appendUvarint(body, 0) // time (sleb 0)
-	body = appendUvarint(body, 0) // message
-	body = appendUvarint(body, 0) // other actors
-	body = appendUvarint(body, 0) // columns
-	head := appendUvarint([]byte{1}, uint64(len(body)))
+	body = format.AppendUleb(body, seq)
+	body = format.AppendUleb(body, startOp)
+	body = format.AppendUleb(body, 0) // time (sleb 0)
+	body = format.AppendUleb(body, 0) // message
+	body = format.AppendUleb(body, 0) // other actors
+	body = format.AppendUleb(body, 0) // columns
+	head := format.AppendUleb([]byte{1}, uint64(len(body)))
 	sum := sha256.Sum256(append(head, body...))
 	chunk := []byte{0x85, 0x6f, 0x4a, 0x83, sum[0], sum[1], sum[2], sum[3]}
 	return append(append(chunk, head...), body...)

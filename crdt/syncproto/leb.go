@@ -102,16 +102,13 @@ func (r *reader) hashes() ([]format.ChangeHash, error) {
 	return out, nil
 }
 
-func appendUvarint(dst []byte, v uint64) []byte {
-	for v >= 0x80 {
-		dst = append(dst, byte(v)|0x80)
-		v >>= 7
-	}
-	return append(dst, byte(v))
+// hashesLen is the length of appendHashes' output for hs.
+func hashesLen(hs []format.ChangeHash) int {
+	return format.UlebSize(uint64(len(hs))) + hashSize*len(hs)
 }
 
 func appendHashes(dst []byte, hs []format.ChangeHash) []byte {
-	dst = appendUvarint(dst, uint64(len(hs)))
+	dst = format.AppendUleb(dst, uint64(len(hs)))
 	for i := range hs {
 		dst = append(dst, hs[i][:]...)
 	}
@@ -119,5 +116,5 @@ func appendHashes(dst []byte, hs []format.ChangeHash) []byte {
 }
 
 func appendPrefixed(dst, b []byte) []byte {
-	return append(appendUvarint(dst, uint64(len(b))), b...)
+	return append(format.AppendUleb(dst, uint64(len(b))), b...)
 }

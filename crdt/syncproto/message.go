@@ -38,11 +38,14 @@ type Have struct {
 // Message is a decoded sync message. Decode then Encode reproduces the
 // input bytes for anything Automerge writes.
 type Message struct {
-	Type    byte // TypeV1 or TypeV2
-	Heads   []format.ChangeHash
-	Need    []format.ChangeHash
-	Have    []Have
-	Changes [][]byte // raw chunks; for TypeV2 at most one
+	Type  byte // TypeV1 or TypeV2
+	Heads []format.ChangeHash
+	Need  []format.ChangeHash
+	Have  []Have
+	// Changes are raw chunks. A TypeV2 message carries them as one chunk,
+	// their concatenation, so it decodes with at most one; Generate hands
+	// them over unjoined, to be copied once, when encoded.
+	Changes [][]byte
 	// Flags is the content of the trailing flags section, nil when the
 	// message has none (peers from before the section existed, such as
 	// automerge-go).
@@ -72,32 +75,77 @@ func flagsSection(bits byte) []byte {
 
 // Encode returns the message's wire form.
 func (m *Message) Encode() []byte {
-	n := 1 + 3*10 + hashSize*(len(m.Heads)+len(m.Need)) + len(m.Flags) + 10
-	for i := range m.Have {
-		n += 20 + hashSize*len(m.Have[i].LastSync) + m.Have[i].Bloom.encodedLen()
-	}
-	for _, c := range m.Changes {
-		n += 10 + len(c)
-	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, m.Type)
-	buf = appendHashes(buf, m.Heads)
-	buf = appendHashes(buf, m.Need)
-	buf = appendUvarint(buf, uint64(len(m.Have)))
+	return m.AppendTo(make([]byte, 0, m.Size()))
+}
+
+// Size returns the length of the message's wire form.
+func (m *Message) Size() int {
+	n := 1 + hashesLen(m.Heads) + hashesLen(m.Need) + format.UlebSize(uint64(len(m.Have)))
 	for i := range m.Have {
 		h := &m.Have[i]
-		buf = appendHashes(buf, h.LastSync)
-		buf = appendUvarint(buf, uint64(h.Bloom.encodedLen()))
-		buf = h.Bloom.appendTo(buf)
+		bl := h.Bloom.encodedLen()
+		n += hashesLen(h.LastSync) + format.UlebSize(uint64(bl)) + bl
 	}
-	buf = appendUvarint(buf, uint64(len(m.Changes)))
-	for _, c := range m.Changes {
-		buf = appendPrefixed(buf, c)
+	chunks, total := m.chunkCount()
+	n += format.UlebSize(uint64(chunks))
+	if m.joined() {
+		n += format.UlebSize(uint64(total)) + total
+	} else {
+		for _, c := range m.Changes {
+			n += format.UlebSize(uint64(len(c))) + len(c)
+		}
 	}
 	if m.Flags != nil {
-		buf = appendPrefixed(buf, m.Flags)
+		n += format.UlebSize(uint64(len(m.Flags))) + len(m.Flags)
 	}
-	return buf
+	return n
+}
+
+// AppendTo appends the message's wire form to dst, so that a caller
+// framing it (a relay's CBOR frame) writes its bytes once, in place.
+func (m *Message) AppendTo(dst []byte) []byte {
+	dst = append(dst, m.Type)
+	dst = appendHashes(dst, m.Heads)
+	dst = appendHashes(dst, m.Need)
+	dst = format.AppendUleb(dst, uint64(len(m.Have)))
+	for i := range m.Have {
+		h := &m.Have[i]
+		dst = appendHashes(dst, h.LastSync)
+		dst = format.AppendUleb(dst, uint64(h.Bloom.encodedLen()))
+		dst = h.Bloom.appendTo(dst)
+	}
+	chunks, total := m.chunkCount()
+	dst = format.AppendUleb(dst, uint64(chunks))
+	if m.joined() {
+		dst = format.AppendUleb(dst, uint64(total))
+		for _, c := range m.Changes {
+			dst = append(dst, c...)
+		}
+	} else {
+		for _, c := range m.Changes {
+			dst = appendPrefixed(dst, c)
+		}
+	}
+	if m.Flags != nil {
+		dst = appendPrefixed(dst, m.Flags)
+	}
+	return dst
+}
+
+// joined reports whether Changes travel as one chunk, their
+// concatenation: a TypeV2 message with more than one.
+func (m *Message) joined() bool { return m.Type == TypeV2 && len(m.Changes) > 1 }
+
+// chunkCount returns how many chunks the wire form holds and their total
+// length.
+func (m *Message) chunkCount() (chunks, total int) {
+	for _, c := range m.Changes {
+		total += len(c)
+	}
+	if m.joined() {
+		return 1, total
+	}
+	return len(m.Changes), total
 }
 
 // DecodeMessage parses a sync message. Errors wrap ErrMalformed or

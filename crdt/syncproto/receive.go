@@ -61,15 +61,7 @@ func joinChunks(chunks [][]byte) []byte {
 	if len(chunks) == 1 {
 		return chunks[0]
 	}
-	n := 0
-	for _, c := range chunks {
-		n += len(c)
-	}
-	out := make([]byte, 0, n)
-	for _, c := range chunks {
-		out = append(out, c...)
-	}
-	return out
+	return slices.Concat(chunks...)
 }
 
 // forgetAcknowledged drops from SentHashes every change the peer's heads

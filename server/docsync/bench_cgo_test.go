@@ -33,7 +33,7 @@ func BenchmarkHandleEdit(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, s := range eff.Send {
-			if err := ss.Receive(s.Msg.Data); err != nil {
+			if err := ss.Receive(s.Message().Data); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -61,7 +61,7 @@ func BenchmarkColdRequest(b *testing.B) {
 			b.Fatal(err)
 		}
 		for _, s := range eff.Send {
-			if err := ss.Receive(s.Msg.Data); err != nil {
+			if err := ss.Receive(s.Message().Data); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -82,7 +82,7 @@ func BenchmarkColdRequest(b *testing.B) {
 			}
 			typ = wire.TypeSync
 			for _, s := range eff.Send {
-				rm, err := syncproto.DecodeMessage(s.Msg.Data)
+				rm, err := syncproto.DecodeMessage(s.Message().Data)
 				if err != nil {
 					b.Fatal(err)
 				}

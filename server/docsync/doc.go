@@ -59,6 +59,20 @@ type Op = store.Op
 type Send struct {
 	To  PeerID
 	Msg wire.Message
+	// Sync, when set, is the sync message Msg carries, not yet encoded,
+	// and Msg.Data is empty: a runtime writing frames encodes both at
+	// once (wire.Codec.EncodeData), so the changes of an answer are
+	// copied once. Message returns Msg with its Data.
+	Sync *syncproto.Message
+}
+
+// Message returns the protocol message to deliver, its data encoded.
+func (s Send) Message() wire.Message {
+	m := s.Msg
+	if s.Sync != nil {
+		m.Data = s.Sync.Encode()
+	}
+	return m
 }
 
 // Effects are what one input asks the runtime to do, in order: all of
@@ -296,7 +310,7 @@ func (d *Document) generate(p PeerID) []Send {
 	if !ok {
 		return nil
 	}
-	return []Send{{To: p, Msg: wire.Message{Type: wire.TypeSync, DocumentID: d.id, Data: msg.Encode()}}}
+	return []Send{{To: p, Msg: wire.Message{Type: wire.TypeSync, DocumentID: d.id}, Sync: msg}}
 }
 
 // Announce returns the sync message that tells a peer which knows

@@ -227,7 +227,7 @@ func testCrashAtEveryOp(t *testing.T, e docsync.Engine) {
 		}
 		applyOps(stored, eff.Store)
 		for _, s := range eff.Send {
-			if err := ss.Receive(s.Msg.Data); err != nil {
+			if err := ss.Receive(s.Message().Data); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -371,7 +371,7 @@ func testBigDocumentCompactsLessOften(t *testing.T, e docsync.Engine) {
 				t.Fatal(err)
 			}
 			for _, s := range eff.Send {
-				if err := cs.Receive(s.Msg.Data); err != nil {
+				if err := cs.Receive(s.Message().Data); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -37,7 +37,7 @@ func Example() {
 		}
 		for _, s := range eff.Send {
 			fmt.Println("send", s.Msg.Type, "to", s.To)
-			_ = cs.Receive(s.Msg.Data)
+			_ = cs.Receive(s.Message().Data)
 		}
 	}
 	fmt.Println(len(doc.Heads()), doc.IsOpen("peer-1"))

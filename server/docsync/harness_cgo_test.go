@@ -109,7 +109,7 @@ func (n *network) apply(eff docsync.Effects) {
 		}
 		switch s.Msg.Type {
 		case wire.TypeSync:
-			if err := c.ss.Receive(s.Msg.Data); err != nil {
+			if err := c.ss.Receive(s.Message().Data); err != nil {
 				n.t.Fatalf("client %s receive: %v", s.To, err)
 			}
 			c.syncs++

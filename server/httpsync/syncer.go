@@ -122,7 +122,7 @@ func (x *StoreSyncer) syncDoc(ctx context.Context, p docsync.PeerID, msgs []wire
 		}
 		for _, s := range eff.Send {
 			if s.To == p {
-				out = append(out, s.Msg)
+				out = append(out, s.Message())
 			}
 		}
 	}

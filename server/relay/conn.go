@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/commonplace/commonplace/crdt/syncproto"
 	"github.com/commonplace/commonplace/server/access"
 	"github.com/commonplace/commonplace/server/docsync"
 	"github.com/commonplace/commonplace/server/wire"
@@ -277,9 +278,19 @@ func (c *conn) readError(err error) {
 
 // send queues m for the client. If the queue is full the client is too
 // slow: it is cut off at once, and nobody waits for it.
-func (c *conn) send(m wire.Message) {
+func (c *conn) send(m wire.Message) { c.sendData(m, nil) }
+
+// sendData is send for a message whose data, when not nil, is encoded
+// into its frame (see docsync.Send.Sync).
+func (c *conn) sendData(m wire.Message, data *syncproto.Message) {
 	m.TargetID = c.peerIDOr()
-	b, err := c.s.codec.Encode(m)
+	var b []byte
+	var err error
+	if data != nil {
+		b, err = c.s.codec.EncodeData(m, data)
+	} else {
+		b, err = c.s.codec.Encode(m)
+	}
 	if err != nil {
 		c.log.Error("encode", "type", m.Type, "err", err)
 		return

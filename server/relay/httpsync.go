@@ -45,7 +45,7 @@ func (s *Server) syncHTTPDoc(ctx context.Context, session docsync.PeerID, ws str
 			mine, err := d.Handle(session, m)
 			for _, snd := range mine.Send {
 				if snd.To == session {
-					replies = append(replies, snd.Msg)
+					replies = append(replies, snd.Message())
 				}
 			}
 			mine.Send = slices.DeleteFunc(mine.Send, func(snd docsync.Send) bool { return snd.To == session })

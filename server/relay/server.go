@@ -247,7 +247,7 @@ func (s *Server) deliver(snd docsync.Send) {
 	if m.SenderID == "" {
 		m.SenderID = s.peerID
 	}
-	c.send(m)
+	c.sendData(m, snd.Sync)
 }
 
 // failSessions closes the connections behind the given sessions.

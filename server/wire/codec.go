@@ -12,7 +12,7 @@ import (
 type Codec struct {
 	limits Limits
 	dec    cbor.DecMode
-	enc    cbor.EncMode
+	enc    cbor.UserBufferEncMode
 }
 
 // NewCodec builds a Codec. It fails if a limit is out of the range the CBOR
@@ -35,7 +35,7 @@ func NewCodec(l Limits) (*Codec, error) {
 		// A client iterates heads and add/remove lists; an empty array is
 		// safe where null is not.
 		NilContainers: cbor.NilContainerAsEmpty,
-	}.EncMode()
+	}.UserBufferEncMode()
 	if err != nil {
 		return nil, fmt.Errorf("wire: encoder options: %w", err)
 	}
@@ -67,7 +67,6 @@ func (c *Codec) Decode(b []byte) (Message, error) {
 	if len(b) > c.limits.MaxMessageBytes {
 		return Message{}, fmt.Errorf("%w: %d bytes, limit %d", ErrTooLarge, len(b), c.limits.MaxMessageBytes)
 	}
-	const majorMap = 5
 	if len(b) == 0 || b[0]>>5 != majorMap {
 		return Message{}, fmt.Errorf("%w: top level is not a CBOR map", ErrMalformed)
 	}

@@ -57,3 +57,24 @@ func ExampleNewCodec() {
 	fmt.Println(errors.Is(err, wire.ErrTooLarge))
 	// Output: true
 }
+
+// syncBytes stands for an Automerge sync message that encodes itself.
+type syncBytes []byte
+
+func (s syncBytes) Size() int                  { return len(s) }
+func (s syncBytes) AppendTo(dst []byte) []byte { return append(dst, s...) }
+
+// A relay writes a large sync message straight into its frame.
+func ExampleCodec_EncodeData() {
+	codec, _ := wire.NewCodec(wire.DefaultLimits())
+	frame, err := codec.EncodeData(wire.Message{
+		Type: wire.TypeSync, SenderID: "relay", TargetID: "peer-8vfp4gs0j", DocumentID: "2v3rkia9QeE2R9cBqPSwB1RjJmDw",
+	}, syncBytes{0x43, 0, 0, 0, 0})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, _ := wire.Decode(frame)
+	fmt.Printf("%s %x\n", m.Type, m.Data)
+	// Output: sync 4300000000
+}

@@ -7,7 +7,10 @@ import "fmt"
 // without checking (documentId, non-empty data: a zero-length sync message
 // throws in automerge-repo). It returns an error wrapping ErrUnknownType or
 // ErrInvalid.
-func (m Message) Validate() error {
+func (m Message) Validate() error { return m.validate(len(m.Data)) }
+
+// validate is Validate for m carrying dataLen bytes of data.
+func (m Message) validate(dataLen int) error {
 	var buf [5]field // every message's list fits: no allocation per frame
 	need := buf[:0]
 	switch m.Type {
@@ -16,12 +19,12 @@ func (m Message) Validate() error {
 	case TypePeer, TypeError, TypeRemoteSubscriptionChange:
 		need = routed(need, m)
 	case TypeRequest, TypeSync:
-		need = append(routed(need, m), field{"documentId", m.DocumentID != ""}, field{"data", len(m.Data) > 0})
+		need = append(routed(need, m), field{"documentId", m.DocumentID != ""}, field{"data", dataLen > 0})
 	case TypeDocUnavailable:
 		need = append(routed(need, m), field{"documentId", m.DocumentID != ""})
 	case TypeEphemeral:
 		need = append(routed(need, m), field{"documentId", m.DocumentID != ""},
-			field{"sessionId", m.SessionID != ""}, field{"data", len(m.Data) > 0})
+			field{"sessionId", m.SessionID != ""}, field{"data", dataLen > 0})
 	case TypeRemoteHeadsChanged:
 		need = append(routed(need, m), field{"documentId", m.DocumentID != ""})
 	case "":
