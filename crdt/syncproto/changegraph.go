@@ -31,6 +31,7 @@ type ChangeGraph struct {
 type graphChange struct {
 	raw  []byte // uncompressed change chunk
 	deps []format.ChangeHash
+	dep  [1]format.ChangeHash // deps' storage when there is one
 	// parents are the dependencies themselves, once applied: walks
 	// follow them rather than look every hash up. A change with one
 	// dependency, the usual case, keeps it in parent, not an allocation.
@@ -196,13 +197,27 @@ func (g *ChangeGraph) MissingDeps(heads []format.ChangeHash) []format.ChangeHash
 }
 
 // Apply implements Graph. Document chunks are split back into their
-// changes. Nothing is applied unless every chunk decodes.
-func (g *ChangeGraph) Apply(data []byte) error {
+// changes. Nothing is applied unless every chunk decodes. The graph keeps
+// copies of the changes' bytes.
+func (g *ChangeGraph) Apply(data []byte) error { return g.applyChunks(data, false) }
+
+// applyOwned is Apply for data the caller hands over (Receive's
+// messages): the graph keeps views into it instead of copies.
+func (g *ChangeGraph) applyOwned(data []byte) error { return g.applyChunks(data, true) }
+
+// incomingChange is a decoded change waiting to be applied.
+type incomingChange struct {
+	hash   format.ChangeHash
+	author []byte
+	c      *graphChange
+}
+
+func (g *ChangeGraph) applyChunks(data []byte, owned bool) error {
 	chunks, err := format.SplitChunks(data)
 	if err != nil {
 		return fmt.Errorf("apply: %w", err)
 	}
-	incoming := make([]*format.Change, 0, len(chunks))
+	incoming := make([]incomingChange, 0, len(chunks))
 	for i, ch := range chunks {
 		if ch.Type == format.ChunkDocument {
 			doc, err := format.LazyDocumentFromChunk(ch)
@@ -213,33 +228,45 @@ func (g *ChangeGraph) Apply(data []byte) error {
 			if err != nil {
 				return fmt.Errorf("apply chunk %d: %w", i, err)
 			}
-			incoming = append(incoming, chs...)
+			for _, c := range chs {
+				in := incomingChange{hash: c.Hash, c: &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}}
+				if len(c.Actors) > 0 {
+					in.author = c.Actors[0]
+				}
+				incoming = append(incoming, in)
+			}
 			continue
 		}
-		c, err := format.ChangeHeaderFromChunk(ch)
+		h, err := format.ReadChangeHeader(ch, owned)
 		if err != nil {
 			return fmt.Errorf("apply chunk %d: %w", i, err)
 		}
-		incoming = append(incoming, c)
+		gc := &graphChange{raw: h.Raw, seq: h.Seq}
+		if h.NumDeps() == 1 {
+			// The usual case, kept inline as parent is.
+			gc.dep[0] = h.Dep(0)
+			gc.deps = gc.dep[:]
+		} else if h.NumDeps() > 1 {
+			gc.deps = h.AppendDeps(make([]format.ChangeHash, 0, h.NumDeps()))
+		}
+		incoming = append(incoming, incomingChange{h.Hash, h.Author, gc})
 	}
-	for _, c := range incoming {
-		if _, ok := g.applied[c.Hash]; ok {
+	for _, in := range incoming {
+		if _, ok := g.applied[in.hash]; ok {
 			continue
 		}
-		gc := &graphChange{raw: c.Raw, deps: c.Deps, seq: c.Seq}
-		if len(c.Actors) > 0 {
-			gc.actor = g.actorNumber(c.Actors[0])
-		}
-		if g.link(gc) {
+		// Numbered only now: a batch that does not decode adds no actor.
+		in.c.actor = g.actorNumber(in.author)
+		if g.link(in.c) {
 			// The usual case: changes arrive after their dependencies.
-			delete(g.queue, c.Hash) // an earlier copy may be waiting
-			g.apply(c.Hash, gc)
+			delete(g.queue, in.hash) // an earlier copy may be waiting
+			g.apply(in.hash, in.c)
 			continue
 		}
 		if g.queue == nil {
 			g.queue = map[format.ChangeHash]*graphChange{}
 		}
-		g.queue[c.Hash] = gc
+		g.queue[in.hash] = in.c
 	}
 	if len(g.queue) > 0 {
 		g.drainQueue()

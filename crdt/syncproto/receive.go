@@ -11,6 +11,8 @@ import (
 // what the message says about the peer. An error from applying the changes
 // is returned wrapped; s may then be partly updated, and the caller should
 // treat the connection as broken (start again from a fresh or saved state).
+// Receive takes m: a ChangeGraph keeps views into m.Changes (DecodeMessage
+// gives them memory of their own), so the caller must not change them.
 func Receive(g Graph, s *State, m *Message) error {
 	s.InFlight = false
 	before := g.Heads()
@@ -26,7 +28,7 @@ func Receive(g Graph, s *State, m *Message) error {
 	}
 
 	if len(m.Changes) > 0 {
-		if err := g.Apply(joinChunks(m.Changes)); err != nil {
+		if err := applyMessageChanges(g, m.Changes); err != nil {
 			return fmt.Errorf("apply changes from sync message: %w", err)
 		}
 		s.SharedHeads = advanceHeads(before, g.Heads(), s.SharedHeads)
@@ -55,6 +57,16 @@ func Receive(g Graph, s *State, m *Message) error {
 	s.TheirHeads = m.Heads
 	s.TheirNeed = m.Need
 	return nil
+}
+
+// applyMessageChanges applies a received message's chunks to g, letting
+// a ChangeGraph keep them rather than copy each change.
+func applyMessageChanges(g Graph, chunks [][]byte) error {
+	data := joinChunks(chunks)
+	if cg, ok := g.(*ChangeGraph); ok {
+		return cg.applyOwned(data)
+	}
+	return g.Apply(data)
 }
 
 func joinChunks(chunks [][]byte) []byte {

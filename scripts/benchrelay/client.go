@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -158,8 +159,11 @@ func (c *client) read() {
 			q.close()
 		}
 	}()
+	// One buffer serves every frame: Decode copies the data out, and
+	// ReadMessage would allocate each frame anew, growing it as it reads.
+	var frame bytes.Buffer
 	for {
-		_, b, err := c.conn.ReadMessage()
+		b, err := readFrame(c.conn, &frame)
 		if err != nil {
 			c.fail(fmt.Errorf("read: %w", err))
 			return
@@ -187,6 +191,20 @@ func (c *client) read() {
 			c.fail(fmt.Errorf("server error %q", m.Message))
 		}
 	}
+}
+
+// readFrame reads the next message into buf, which it returns the bytes
+// of: they are valid until the next call.
+func readFrame(conn *websocket.Conn, buf *bytes.Buffer) ([]byte, error) {
+	_, r, err := conn.NextReader()
+	if err != nil {
+		return nil, err
+	}
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // shard picks docID's worker by its FNV-1a hash, computed in place: this

@@ -166,32 +166,9 @@ func ChangeFromChunk(ch Chunk) (*Change, error) {
 }
 
 func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
-	var raw, data []byte
-	var hash ChangeHash
-	switch ch.Type {
-	case ChunkChange:
-		// Copy, so that the change does not pin or alias the caller's buffer.
-		raw = bytes.Clone(ch.Bytes)
-		data = raw[len(raw)-len(ch.Data):]
-		if ch.hashed {
-			hash = ch.hash
-		} else {
-			hash = chunkHash(ChunkChange, data)
-		}
-	case ChunkCompressed:
-		budget := maxInflated
-		inflated, err := inflate(ch.Data, &budget)
-		if err != nil {
-			return nil, err
-		}
-		raw = appendChunk(make([]byte, 0, len(inflated)+16), ChunkChange, ch.Checksum, inflated)
-		data = raw[len(raw)-len(inflated):]
-		hash = chunkHash(ChunkChange, data)
-		if !bytes.Equal(hash[:4], ch.Checksum[:]) {
-			return nil, fmt.Errorf("compressed change: %w", ErrBadChecksum)
-		}
-	default:
-		return nil, fmt.Errorf("%s chunk: %w", ch.Type, ErrWrongChunkType)
+	raw, data, hash, err := changeBytes(ch, false)
+	if err != nil {
+		return nil, err
 	}
 	c, err := parseChangeBody(data, withOps)
 	if err != nil {
@@ -202,57 +179,108 @@ func changeFromChunk(ch Chunk, withOps bool) (*Change, error) {
 	return c, nil
 }
 
+// changeBytes returns a change chunk's bytes (raw, inflated if ch is
+// compressed), its data (the part after the header) and its hash. The
+// bytes are a copy of ch's unless owned says the caller hands ch's over;
+// an inflated chunk is always new.
+func changeBytes(ch Chunk, owned bool) (raw, data []byte, hash ChangeHash, err error) {
+	switch ch.Type {
+	case ChunkChange:
+		raw = ch.Bytes
+		if !owned {
+			// Copy, so that the change does not pin or alias the caller's buffer.
+			raw = bytes.Clone(ch.Bytes)
+		}
+		data = raw[len(raw)-len(ch.Data):]
+		if ch.hashed {
+			hash = ch.hash
+		} else {
+			hash = chunkHash(ChunkChange, data)
+		}
+	case ChunkCompressed:
+		budget := maxInflated
+		inflated, err := inflate(ch.Data, &budget)
+		if err != nil {
+			return nil, nil, hash, err
+		}
+		raw = appendChunk(make([]byte, 0, len(inflated)+16), ChunkChange, ch.Checksum, inflated)
+		data = raw[len(raw)-len(inflated):]
+		hash = chunkHash(ChunkChange, data)
+		if !bytes.Equal(hash[:4], ch.Checksum[:]) {
+			return nil, nil, hash, fmt.Errorf("compressed change: %w", ErrBadChecksum)
+		}
+	default:
+		return nil, nil, hash, fmt.Errorf("%s chunk: %w", ch.Type, ErrWrongChunkType)
+	}
+	return raw, data, hash, nil
+}
+
+// changeFields are a change's fields before its actor table's other
+// actors, as views into its data.
+type changeFields struct {
+	deps         []byte // 32 bytes per dependency
+	author       []byte
+	seq, startOp uint64
+	time         int64
+	message      []byte
+	otherActors  int
+}
+
+// readChangeFields reads a change's data up to its other actors, which r
+// is left in front of, and checks what Automerge checks of those fields.
+func readChangeFields(r *reader) (changeFields, error) {
+	var f changeFields
+	n, err := r.count(32)
+	if err != nil {
+		return f, fmt.Errorf("deps: %w", err)
+	}
+	f.deps, _ = r.take(uint64(n) * 32) // count checked the length
+	if f.author, err = readOwnedActor(r); err != nil {
+		return f, fmt.Errorf("author: %w", err)
+	}
+	if f.seq, err = r.uleb(); err != nil {
+		return f, fmt.Errorf("seq: %w", err)
+	}
+	if f.startOp, err = r.uleb(); err != nil {
+		return f, fmt.Errorf("start op: %w", err)
+	}
+	if f.startOp == 0 {
+		return f, fmt.Errorf("start op is 0: %w", ErrCorrupt)
+	}
+	if f.time, err = r.sleb(); err != nil {
+		return f, fmt.Errorf("time: %w", err)
+	}
+	msgLen, err := r.uleb()
+	if err != nil {
+		return f, fmt.Errorf("message: %w", err)
+	}
+	if f.message, err = r.take(msgLen); err != nil {
+		return f, fmt.Errorf("message: %w", err)
+	}
+	if !utf8.Valid(f.message) {
+		return f, fmt.Errorf("message is not UTF-8: %w", ErrCorrupt)
+	}
+	if f.otherActors, err = r.count(1); err != nil {
+		return f, fmt.Errorf("other actors: %w", err)
+	}
+	return f, nil
+}
+
 // parseChangeBody parses a change chunk's data. data must belong to the
 // change (changeFromChunk passes its own copy): actors are views into it.
 func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 	r := reader{b: data}
-	c := &Change{}
-	n, err := r.count(32)
+	f, err := readChangeFields(&r)
 	if err != nil {
-		return nil, fmt.Errorf("deps: %w", err)
+		return nil, err
 	}
-	if n > 0 {
-		c.Deps = make([]ChangeHash, n)
-		for i := range c.Deps {
-			h, _ := r.take(32) // count checked the length
-			copy(c.Deps[i][:], h)
-		}
+	c := &Change{Seq: f.seq, StartOp: f.startOp, Time: f.time, Message: string(f.message)}
+	if len(f.deps) > 0 {
+		c.Deps = appendDeps(make([]ChangeHash, 0, len(f.deps)/32), f.deps)
 	}
-	author, err := readOwnedActor(&r)
-	if err != nil {
-		return nil, fmt.Errorf("author: %w", err)
-	}
-	if c.Seq, err = r.uleb(); err != nil {
-		return nil, fmt.Errorf("seq: %w", err)
-	}
-	if c.StartOp, err = r.uleb(); err != nil {
-		return nil, fmt.Errorf("start op: %w", err)
-	}
-	if c.StartOp == 0 {
-		return nil, fmt.Errorf("start op is 0: %w", ErrCorrupt)
-	}
-	if c.Time, err = r.sleb(); err != nil {
-		return nil, fmt.Errorf("time: %w", err)
-	}
-	msgLen, err := r.uleb()
-	if err != nil {
-		return nil, fmt.Errorf("message: %w", err)
-	}
-	msg, err := r.take(msgLen)
-	if err != nil {
-		return nil, fmt.Errorf("message: %w", err)
-	}
-	if !utf8.Valid(msg) {
-		return nil, fmt.Errorf("message is not UTF-8: %w", ErrCorrupt)
-	}
-	c.Message = string(msg)
-	n, err = r.count(1)
-	if err != nil {
-		return nil, fmt.Errorf("other actors: %w", err)
-	}
-	c.Actors = make([][]byte, 1, n+1)
-	c.Actors[0] = author
-	for i := 0; i < n; i++ {
+	c.Actors = make([][]byte, 1, f.otherActors+1)
+	c.Actors[0] = f.author
+	for i := 0; i < f.otherActors; i++ {
 		a, err := readOwnedActor(&r)
 		if err != nil {
 			return nil, fmt.Errorf("actor %d: %w", i+1, err)
@@ -285,6 +313,14 @@ func parseChangeBody(data []byte, withOps bool) (*Change, error) {
 		c.Ops = nil
 	}
 	return c, nil
+}
+
+// appendDeps appends the hashes packed in deps, 32 bytes each.
+func appendDeps(dst []ChangeHash, deps []byte) []ChangeHash {
+	for i := 0; i+32 <= len(deps); i += 32 {
+		dst = append(dst, ChangeHash(deps[i:i+32]))
+	}
+	return dst
 }
 
 // readOwnedActor reads a length-prefixed actor ID as a capped view of the

@@ -2,6 +2,7 @@ package format
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 )
 
@@ -39,6 +40,9 @@ func FuzzDecodeChange(f *testing.F) {
 	addGoldenSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
 		b = fixChecksum(b)
+		if ch, _, err := ReadChunk(b); err == nil {
+			checkChangeHeader(t, ch)
+		}
 		c, err := DecodeChange(b)
 		if err != nil {
 			return
@@ -65,6 +69,32 @@ func FuzzDecodeChange(f *testing.F) {
 			t.Fatalf("encoding is not a fixed point: %v", err)
 		}
 	})
+}
+
+// checkChangeHeader checks that ReadChangeHeader, owning the chunk's
+// bytes or not, accepts what ChangeHeaderFromChunk accepts and reads the
+// same header.
+func checkChangeHeader(t *testing.T, ch Chunk) {
+	t.Helper()
+	want, wantErr := ChangeHeaderFromChunk(ch)
+	for _, owned := range []bool{false, true} {
+		got, err := ReadChangeHeader(ch, owned)
+		if (err == nil) != (wantErr == nil) {
+			t.Fatalf("owned %v: ReadChangeHeader says %v, ChangeHeaderFromChunk %v", owned, err, wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		if got.Hash != want.Hash || got.Seq != want.Seq || !bytes.Equal(got.Author, want.Actors[0]) ||
+			!bytes.Equal(got.Raw, want.Raw) || !slices.Equal(got.AppendDeps(nil), want.Deps) || got.NumDeps() != len(want.Deps) {
+			t.Fatalf("owned %v: ReadChangeHeader read %+v, ChangeHeaderFromChunk %+v", owned, got, want)
+		}
+		for i := range got.NumDeps() {
+			if got.Dep(i) != want.Deps[i] {
+				t.Fatalf("dependency %d differs", i)
+			}
+		}
+	}
 }
 
 // FuzzDecodeDocument checks that decoding and rebuilding changes never
