@@ -68,7 +68,13 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	// The flags section goes on the first message of a connection only:
 	// the peer keeps what it learnt for the rest of the connection.
 	if !s.HaveResponded {
-		msg.Flags = flagsSection(FlagSupportsSyncReset)
+		bits := FlagSupportsSyncReset
+		if s.OneExchange {
+			// Whether the peer honours it was said in its first message,
+			// perhaps an exchange ago; a peer that does not ignores it.
+			bits |= FlagSyncReset
+		}
+		msg.Flags = flagsSection(bits)
 	}
 	s.HaveResponded = true
 	s.LastSentHeads = ourHeads

@@ -237,6 +237,14 @@ func (d *Document) Leave(p PeerID) {
 	}
 }
 
+// OpenForExchange opens the document for peer p for one exchange: a
+// transport without connections (HTTP sync) calls it before handing over
+// the peer's messages, and Leave after the answers. The core then asks
+// the peer to forget which changes it sent (see
+// syncproto.State.OneExchange), since it forgets with the session any
+// change that came before its dependencies.
+func (d *Document) OpenForExchange(p PeerID) { d.open(p).OneExchange = true }
+
 func (d *Document) open(p PeerID) *syncproto.State {
 	s, ok := d.peers[p]
 	if !ok {

@@ -10,6 +10,9 @@
 // is kept between requests and any number of runtimes can serve the same
 // peer. The peer keeps its own sync state and repeats the exchange until
 // it has nothing more to send; docs/HTTP-SYNC.md is the client's guide.
+// Because a change that arrives before its dependencies is forgotten with
+// the request, each answer asks the peer to forget which changes it sent
+// (the sync-reset flag), so it sends such a change again when asked.
 //
 // Access is the WebSocket relay's: the token admits one workspace, a
 // document of another workspace is answered doc-unavailable exactly like

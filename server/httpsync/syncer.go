@@ -112,6 +112,7 @@ func (x *StoreSyncer) syncDoc(ctx context.Context, p docsync.PeerID, msgs []wire
 	}
 	before := fmt.Sprint(d.Heads())
 	var out []wire.Message
+	d.OpenForExchange(p)
 	for _, m := range msgs {
 		eff, err := d.Handle(p, m)
 		if err != nil {

@@ -41,6 +41,7 @@ func (s *Server) syncHTTPDoc(ctx context.Context, session docsync.PeerID, ws str
 		// Sessions of ws that asked for the document before it existed
 		// get it now, as when a WebSocket peer creates it.
 		eff := s.hub.openWaiters(d, ws)
+		d.OpenForExchange(session)
 		for _, m := range group {
 			mine, err := d.Handle(session, m)
 			for _, snd := range mine.Send {
