@@ -32,7 +32,7 @@ func Generate(g Graph, s *State) (*Message, bool) {
 	wholeDocument := false
 	if s.Received && !s.PeerReadOnly {
 		if s.sendWholeDocument() {
-			sent, wholeDocument = g.HashesSince(nil), true
+			sent, wholeDocument = hashesSince(g, nil), true
 		} else {
 			sent = hashesToSend(g, s.TheirHave, s.TheirNeed)
 			sent = slices.DeleteFunc(sent, func(h format.ChangeHash) bool {
@@ -40,7 +40,7 @@ func Generate(g Graph, s *State) (*Message, bool) {
 				return done
 			})
 			if s.PeerFlagsSeen && len(sent) > g.ChangeCount()/3 {
-				sent, wholeDocument = g.HashesSince(nil), true
+				sent, wholeDocument = hashesSince(g, nil), true
 			}
 		}
 	}
@@ -127,7 +127,7 @@ func resetMessage(ourHeads []format.ChangeHash) *Message {
 func makeHave(g Graph, lastSync []format.ChangeHash) Have {
 	return Have{
 		LastSync: slices.Clone(lastSync),
-		Bloom:    NewBloom(g.HashesSince(lastSync)),
+		Bloom:    NewBloom(hashesSince(g, lastSync)),
 	}
 }
 
@@ -182,7 +182,7 @@ func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.Chang
 	for i := range have {
 		lastSync = append(lastSync, have[i].LastSync...)
 	}
-	since := g.HashesSince(sortedUnique(lastSync))
+	since := hashesSince(g, sortedUnique(lastSync))
 	if len(since) == 0 {
 		return asked // the usual answer to a peer that is up to date
 	}
@@ -224,4 +224,14 @@ func allKnown(g Graph, hs []format.ChangeHash) bool {
 		}
 	}
 	return true
+}
+
+// hashesSince is g.HashesSince for callers that only read the result:
+// every change of a ChangeGraph is its own order, not a copy of it, which
+// a relay answering a new peer would otherwise make twice per answer.
+func hashesSince(g Graph, since []format.ChangeHash) []format.ChangeHash {
+	if cg, ok := g.(*ChangeGraph); ok && len(since) == 0 {
+		return cg.order[:len(cg.order):len(cg.order)]
+	}
+	return g.HashesSince(since)
 }
