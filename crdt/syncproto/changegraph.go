@@ -72,7 +72,8 @@ func (g *ChangeGraph) actorNumber(id []byte) int {
 // Heads implements Graph.
 func (g *ChangeGraph) Heads() []format.ChangeHash { return slices.Clone(g.sortedHeads()) }
 
-// sortedHeads is Heads without the copy; callers must not keep or change it.
+// sortedHeads is Heads without the copy; callers must not change it. It
+// is replaced, never changed, when the heads change (see headsOf).
 func (g *ChangeGraph) sortedHeads() []format.ChangeHash {
 	if g.sorted == nil {
 		hs := make([]format.ChangeHash, 0, len(g.heads))

@@ -8,9 +8,11 @@ import (
 
 // Generate returns the next message to send to the peer s describes, or
 // false when there is nothing to say: the peer is up to date, or a message
-// is in flight and our heads have not moved since.
+// is in flight and our heads have not moved since. The message may share
+// memory with g (its heads, the changes' bytes): encode it, do not change
+// it.
 func Generate(g Graph, s *State) (*Message, bool) {
-	ourHeads := g.Heads()
+	ourHeads := headsOf(g)
 	var ourNeed []format.ChangeHash
 	if s.Received {
 		ourNeed = g.MissingDeps(s.TheirHeads)
@@ -187,25 +189,19 @@ func hashesToSend(g Graph, have []Have, need []format.ChangeHash) []format.Chang
 		return asked // the usual answer to a peer that is up to date
 	}
 
-	toSend := make(map[format.ChangeHash]struct{})
-	var ordered []format.ChangeHash
+	var picked pickedSet
 	for _, h := range since {
-		if !anyContains(have, h) || anyIn(g.Deps(h), toSend) {
-			toSend[h] = struct{}{}
-			ordered = append(ordered, h)
+		if !anyContains(have, h) || picked.hasAny(g.Deps(h)) {
+			picked.add(h)
 		}
 	}
-	out := appendMembers(make([]format.ChangeHash, 0, len(ordered)+len(asked)), asked, toSend, false)
-	return append(out, ordered...)
-}
-
-func anyIn(hs []format.ChangeHash, set map[format.ChangeHash]struct{}) bool {
-	for _, h := range hs {
-		if _, ok := set[h]; ok {
-			return true
+	out := make([]format.ChangeHash, 0, len(picked.list)+len(asked))
+	for _, h := range asked {
+		if !picked.has(h) {
+			out = append(out, h)
 		}
 	}
-	return false
+	return append(out, picked.list...)
 }
 
 func anyContains(have []Have, h format.ChangeHash) bool {
@@ -234,4 +230,16 @@ func hashesSince(g Graph, since []format.ChangeHash) []format.ChangeHash {
 		return cg.order[:len(cg.order):len(cg.order)]
 	}
 	return g.HashesSince(since)
+}
+
+// headsOf is g.Heads for callers that keep the result but never change
+// it. A ChangeGraph replaces its sorted heads when they change and never
+// changes them in place, so they are shared rather than copied for every
+// message of every peer.
+func headsOf(g Graph) []format.ChangeHash {
+	if cg, ok := g.(*ChangeGraph); ok {
+		h := cg.sortedHeads()
+		return h[:len(h):len(h)]
+	}
+	return g.Heads()
 }

@@ -42,3 +42,37 @@ func appendKnown(dst []format.ChangeHash, g Graph, hs []format.ChangeHash) []for
 	}
 	return dst
 }
+
+// pickedSet is a list of hashes in the order they were picked, with a
+// membership test: a scan while the list is short, as it is for nearly
+// every answer (a change or two), and a map once it grows.
+type pickedSet struct {
+	list  []format.ChangeHash
+	index map[format.ChangeHash]struct{}
+}
+
+// pickedScanMax is the longest list pickedSet scans instead of indexing.
+const pickedScanMax = 16
+
+func (p *pickedSet) add(h format.ChangeHash) {
+	p.list = append(p.list, h)
+	switch {
+	case p.index != nil:
+		p.index[h] = struct{}{}
+	case len(p.list) > pickedScanMax:
+		p.index = hashSet(p.list)
+	}
+}
+
+func (p *pickedSet) has(h format.ChangeHash) bool {
+	if p.index != nil {
+		_, ok := p.index[h]
+		return ok
+	}
+	return slices.Contains(p.list, h)
+}
+
+// hasAny reports whether any of hs is in the set.
+func (p *pickedSet) hasAny(hs []format.ChangeHash) bool {
+	return slices.ContainsFunc(hs, p.has)
+}

@@ -15,7 +15,7 @@ import (
 // gives them memory of their own), so the caller must not change them.
 func Receive(g Graph, s *State, m *Message) error {
 	s.InFlight = false
-	before := g.Heads()
+	before := headsOf(g)
 
 	if m.HasFlags() {
 		bits := m.FlagBits()
@@ -31,7 +31,7 @@ func Receive(g Graph, s *State, m *Message) error {
 		if err := applyMessageChanges(g, m.Changes); err != nil {
 			return fmt.Errorf("apply changes from sync message: %w", err)
 		}
-		s.SharedHeads = advanceHeads(before, g.Heads(), s.SharedHeads)
+		s.SharedHeads = advanceHeads(before, headsOf(g), s.SharedHeads)
 	}
 
 	forgetAcknowledged(g, s, m.Heads)

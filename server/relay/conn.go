@@ -32,8 +32,9 @@ var upgrader = websocket.Upgrader{
 // fed by a bounded queue: a client that does not read is disconnected
 // rather than allowed to hold anyone up.
 type conn struct {
-	// scratch is the read loop's buffer, reused for every frame.
-	scratch []byte
+	// frame is the read loop's buffer, reused for every frame (the
+	// decoder copies what it keeps) unless one grew it past keptFrameBytes.
+	frame bytes.Buffer
 	s       *Server
 	ws      *websocket.Conn
 	net     *batchConn // under ws: lets the writer send queued frames together
@@ -226,29 +227,39 @@ func (c *conn) readLoop() {
 
 // readMessage reads one message, extending the read deadline whenever a
 // part of it arrives: a big first sync over a slow link is slow but alive,
-// and must not be cut off because it takes longer than ReadTimeout.
+// and must not be cut off because it takes longer than ReadTimeout. The
+// bytes are valid until the next call.
 func (c *conn) readMessage(extend func()) (int, []byte, error) {
 	typ, r, err := c.ws.NextReader()
 	if err != nil {
 		return typ, nil, err
 	}
-	var buf bytes.Buffer
-	if c.scratch == nil {
-		c.scratch = make([]byte, 32<<10)
+	if c.frame.Cap() > keptFrameBytes {
+		c.frame = bytes.Buffer{} // one big message must not pin its size
 	}
-	for {
-		n, err := r.Read(c.scratch)
-		if n > 0 {
-			buf.Write(c.scratch[:n])
-			extend()
-		}
-		if err == io.EOF {
-			return typ, buf.Bytes(), nil
-		}
-		if err != nil {
-			return typ, nil, err
-		}
+	c.frame.Reset()
+	if _, err := c.frame.ReadFrom(extendingReader{r, extend}); err != nil {
+		return typ, nil, err
 	}
+	return typ, c.frame.Bytes(), nil
+}
+
+// keptFrameBytes bounds the read buffer a connection keeps between
+// messages.
+const keptFrameBytes = 1 << 20
+
+// extendingReader calls extend whenever a read returns data.
+type extendingReader struct {
+	r      io.Reader
+	extend func()
+}
+
+func (e extendingReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if n > 0 {
+		e.extend()
+	}
+	return n, err
 }
 
 func (c *conn) readError(err error) {
