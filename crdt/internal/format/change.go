@@ -144,17 +144,6 @@ func decodeChange(b []byte, withOps bool) (*Change, error) {
 	return changeFromChunk(ch, withOps)
 }
 
-// ChangeHeaderFromChunk is DecodeChangeHeader for a chunk ReadChunk or
-// SplitChunks already read (and checked): the chunk is not read, nor its
-// hash computed, a second time.
-func ChangeHeaderFromChunk(ch Chunk) (*Change, error) {
-	c, err := changeFromChunk(ch, false)
-	if err != nil {
-		return nil, fmt.Errorf("decode change header: %w", err)
-	}
-	return c, nil
-}
-
 // ChangeFromChunk decodes a change or compressed change chunk returned by
 // ReadChunk or SplitChunks.
 func ChangeFromChunk(ch Chunk) (*Change, error) {

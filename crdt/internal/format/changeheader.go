@@ -27,7 +27,7 @@ func (h *ChangeHeader) AppendDeps(dst []ChangeHash) []ChangeHash { return append
 
 // ReadChangeHeader reads the header of a change or compressed change chunk
 // returned by ReadChunk or SplitChunks, and checks the rest of the change
-// as ChangeHeaderFromChunk does. owned says the caller hands ch's bytes
+// as DecodeChangeHeader does. owned says the caller hands ch's bytes
 // over to the header, which then keeps views into them; otherwise they
 // are copied.
 func ReadChangeHeader(ch Chunk, owned bool) (ChangeHeader, error) {

@@ -7,7 +7,7 @@ import (
 
 // TestReadChangeHeaderOwnership checks that a header copies a plain
 // chunk's bytes unless it owns them, and reads every golden change as
-// ChangeHeaderFromChunk does, compressed ones included.
+// the full header decode does, compressed ones included.
 func TestReadChangeHeaderOwnership(t *testing.T) {
 	for _, name := range []string{"change.bin", "change_compressed.bin", "changes.bin", "js_changes_marks.bin"} {
 		t.Run(name, func(t *testing.T) {
