@@ -35,12 +35,12 @@ type conn struct {
 	// frame is the read loop's buffer, reused for every frame (the
 	// decoder copies what it keeps) unless one grew it past keptFrameBytes.
 	frame bytes.Buffer
-	s       *Server
-	ws      *websocket.Conn
-	net     *batchConn // under ws: lets the writer send queued frames together
-	token   access.Token
-	log     *slog.Logger
-	num     uint64
+	s     *Server
+	ws    *websocket.Conn
+	net   *batchConn // under ws: lets the writer send queued frames together
+	token access.Token
+	log   *slog.Logger
+	num   uint64
 
 	queue     chan []byte
 	queued    atomic.Int64  // bytes in queue
@@ -442,14 +442,14 @@ func (c *conn) writeBatch(b []byte, write func([]byte) bool) bool {
 	}
 	c.net.hold()
 	ok, n := write(b), len(b)
+gather:
 	for ok && n < maxBatchBytes {
 		select {
 		case b = <-c.queue:
 			ok, n = write(b), n+len(b)
-			continue
 		default:
+			break gather // nothing more queued
 		}
-		break
 	}
 	if err := c.net.flush(); err != nil {
 		c.log.Debug("write", "err", err)
