@@ -153,20 +153,23 @@ func putWholeDocument(g Graph, msg *Message, all []format.ChangeHash) {
 // it: Encode writes them as one chunk each in TypeV1, as one joined chunk
 // in TypeV2.
 func putChanges(g Graph, msg *Message, hashes []format.ChangeHash) {
-	if len(hashes) == 0 {
-		return
+	if len(hashes) > 0 {
+		msg.Changes = rawChanges(g, hashes)
 	}
-	msg.Changes = make([][]byte, 0, len(hashes))
-	for _, h := range hashes {
-		msg.Changes = append(msg.Changes, g.RawChange(h))
+}
+
+// rawChanges returns the chunks of hashes, as the graph holds them.
+func rawChanges(g Graph, hashes []format.ChangeHash) [][]byte {
+	raws := make([][]byte, len(hashes))
+	for i, h := range hashes {
+		raws[i] = g.RawChange(h)
 	}
+	return raws
 }
 
 // concatChanges returns a new slice holding the chunks of hashes.
 func concatChanges(g Graph, hashes []format.ChangeHash) []byte {
-	m := Message{Type: TypeV2}
-	putChanges(g, &m, hashes)
-	return slices.Concat(m.Changes...)
+	return slices.Concat(rawChanges(g, hashes)...)
 }
 
 // hashesToSend picks the changes the peer lacks: every change since the

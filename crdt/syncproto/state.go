@@ -42,10 +42,11 @@ type State struct {
 	Quiet bool
 	// OneExchange, which a relay sets for a peer whose session lasts one
 	// request and its answer (HTTP sync), makes the first answer ask the
-	// peer to forget which changes it sent (FlagSyncReset). The relay forgets the session after the exchange, and with it
-	// any change that came before its dependencies (a bloom filter's false
-	// positive can hold one back): the peer must send such a change again
-	// when asked, not count it as delivered.
+	// peer to forget which changes it sent (FlagSyncReset). The relay
+	// forgets the session after the exchange, and with it any change that
+	// came before its dependencies (a bloom filter's false positive can
+	// hold one back): the peer must send such a change again when asked,
+	// not count it as delivered.
 	OneExchange bool
 }
 
